@@ -1,0 +1,44 @@
+# Prism — see README.md. Everything here works from a fresh clone on Debian 12 with Swift 6.1+.
+SWIFT ?= swift
+# Services `make test` starts for the suite (scripts/with-services.sh): later issues add redis and nats.
+TEST_SERVICES ?=
+DEBIAN_PACKAGES ?=
+BENCH_ARGS ?=
+FUZZ_SECONDS ?= 120
+
+.PHONY: all deps build test lint format bench fuzz demo proto clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+## Builds everything, then runs the unit and end-to-end tests and the filter conformance corpus.
+test: deps
+	$(SWIFT) build --build-tests
+	scripts/with-services.sh $(TEST_SERVICES) -- $(SWIFT) test --skip-build
+	$(SWIFT) run --skip-build prism filter test filters/conformance
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests Fuzz
+
+## Benchmarks run on a release build; each scenario prints one JSON object.
+bench: deps
+	$(SWIFT) build -c release --product prism-bench
+	.build/release/prism-bench filter $(BENCH_ARGS)
+
+## Coverage-guided fuzzing of the filter parsers (libFuzzer), for FUZZ_SECONDS.
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+demo:
+	@echo "make demo: coming soon — the IoT demo lands with issue 8 (prismd, the simulator and prism-top)."
+
+clean:
+	rm -rf .build .build-fuzz

@@ -1,0 +1,75 @@
+extension Value {
+    /// Parses JSON text into a value.
+    ///
+    /// Strict RFC 8259: integers stay ``int(_:)`` (doubles when they do not fit 64 bits), duplicate
+    /// keys are refused, nesting is limited to `maxDepth`.
+    /// - Throws: ``FilterError`` with code ``FilterError/Code/invalidJSON`` and the line:column.
+    public init(json: String, maxDepth: Int = 512) throws(FilterError) {
+        self = try JSONParser.parse(json, maxDepth: maxDepth).value
+    }
+
+    /// Compact JSON text with object keys sorted, so equal values print identically.
+    public var jsonText: String {
+        var output = ""
+        writeJSON(to: &output)
+        return output
+    }
+
+    private func writeJSON(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .int(let value): output += String(value)
+        case .double(let value): output += Self.jsonSpelling(of: value)
+        case .string(let value): Self.writeJSONString(value, to: &output)
+        case .array(let items):
+            output += "["
+            for (position, item) in items.enumerated() {
+                if position > 0 { output += "," }
+                item.writeJSON(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (position, key) in members.keys.sorted(by: { StringOrder.compare($0, $1) < 0 }).enumerated() {
+                if position > 0 { output += "," }
+                Self.writeJSONString(key, to: &output)
+                output += ":"
+                members[key]!.writeJSON(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    /// The shortest spelling that reads back as the same double, always with a `.` or exponent so it
+    /// does not read back as an integer.
+    static func jsonSpelling(of value: Double) -> String {
+        let text = "\(value)"
+        if text.contains(".") || text.contains("e") || text.contains("E") { return text }
+        return text + ".0"
+    }
+
+    /// A double-quoted JSON string with the escapes JSON requires.
+    static func writeJSONString(_ string: String, to output: inout String) {
+        output += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{8}": output += "\\b"
+            case "\u{C}": output += "\\f"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        output += "\""
+    }
+}

@@ -1,0 +1,119 @@
+/// A JSON value: the model of identity metadata and of filter literals.
+///
+/// Numbers keep their JSON spelling's kind (`1` is ``int(_:)``, `1.0` is ``double(_:)``) but compare
+/// numerically and exactly: `.int(1) == .double(1.0)`, and no integer above 2^53 is rounded to make
+/// a match. Strings compare by their UTF-8 bytes (that is, by Unicode scalars, with no normalization),
+/// which is also what SQLite and Redis do, so every registry backend can agree with the evaluator.
+public enum Value: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([Value])
+    case object([String: Value])
+}
+
+extension Value {
+    /// The value at `key` when this is an object; `nil` when the key is missing or this is not an object.
+    @inlinable
+    public subscript(key: String) -> Value? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// The name of the JSON type, as used in error messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int, .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// Whether this is a string, number, boolean or null.
+    public var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
+    }
+}
+
+extension Value: Equatable {
+    /// Deep JSON equality: numbers numerically, strings byte-wise, objects regardless of key order.
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.int(let a), .double(let b)): return NumberOrder.compare(a, b) == .equal
+        case (.double(let a), .int(let b)): return NumberOrder.compare(b, a) == .equal
+        case (.string(let a), .string(let b)): return StringOrder.equal(a, b)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            for (key, value) in a {
+                guard let other = b[key], other == value else { return false }
+            }
+            return true
+        default: return false
+        }
+    }
+}
+
+extension Value: Hashable {
+    /// Hashes consistently with `==`: an integral double hashes as the integer it equals.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .int(let i): hasher.combine(1); hasher.combine(i)
+        case .double(let d):
+            if let exact = Int64(exactly: d) {
+                hasher.combine(1)
+                hasher.combine(exact)
+            } else {
+                hasher.combine(2)
+                hasher.combine(d)
+            }
+        case .string(let s):
+            hasher.combine(3)
+            StringOrder.hash(s, into: &hasher)
+        case .array(let items):
+            hasher.combine(4)
+            hasher.combine(items.count)
+            for item in items { item.hash(into: &hasher) }
+        case .object(let members):
+            // Order-independent: combine a commutative sum of the members' own hashes.
+            hasher.combine(5)
+            var sum = 0
+            for (key, value) in members {
+                var memberHasher = Hasher()
+                StringOrder.hash(key, into: &memberHasher)
+                value.hash(into: &memberHasher)
+                sum &+= memberHasher.finalize()
+            }
+            hasher.combine(sum)
+        }
+    }
+}
+
+extension Value: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: Value...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import PrismFilter
+
+struct FilterCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a filter and print its canonical text form.",
+        discussion: """
+            On an error prints the position, the reason and a caret under the offending spot, and exits 2:
+              $ prism filter check 'floor =='
+              1:9: expected a value after '==', found end of input
+                floor ==
+                        ^
+            """
+    )
+
+    @Argument(help: "The filter: text form, or map form when it starts with '{'.")
+    var expression: String
+
+    func run() throws {
+        print(try FilterDiagnostics.compile(expression))
+    }
+}
