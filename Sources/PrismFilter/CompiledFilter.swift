@@ -43,10 +43,10 @@ struct CompiledFilter: Sendable {
     /// Lists longer than this are hashed; shorter ones are faster to scan.
     static let hashedListThreshold = 8
 
-    let root: Node
+    private let evaluation: Evaluation
 
     init(_ expression: FilterExpression, limits: FilterLimits = .default) throws(FilterError) {
-        root = try Self.compile(expression, limits: limits)
+        evaluation = Self.closure(for: try Self.compile(expression, limits: limits))
     }
 
     private static func compile(_ expression: FilterExpression, limits: FilterLimits) throws(FilterError) -> Node {
@@ -117,35 +117,104 @@ struct CompiledFilter: Sendable {
 
     // MARK: Evaluation
 
-    func evaluate(_ metadata: [String: Value], identity: String) -> Bool {
-        Self.evaluate(root, metadata, identity)
+    func evaluate(_ metadata: JSONObject, identity: String) -> Bool {
+        evaluation(metadata, identity)
     }
 
-    private static func evaluate(_ node: Node, _ metadata: [String: Value], _ identity: String) -> Bool {
+    /// The tree compiled once more into nested closures, each specialised for its operator and
+    /// operand: evaluation is then a few indirect calls per predicate with no switching on node kinds.
+    typealias Evaluation = @Sendable (JSONObject, String) -> Bool
+
+    private static func closure(for node: Node) -> Evaluation {
         switch node {
-        case .test(let reference, let test, let negated):
-            let field: Value?
-            switch reference {
-            case .key(let key): field = metadata[key]
-            case .identity: field = .string(identity)
-            case .keys(let keys): field = lookup(keys, in: metadata)
-            }
-            guard let field else { return negated }
-            return matches(field, test) != negated
-        case .and(let operands):
-            for operand in operands where !evaluate(operand, metadata, identity) { return false }
-            return true
-        case .or(let operands):
-            for operand in operands where evaluate(operand, metadata, identity) { return true }
-            return false
-        case .not(let operand):
-            return !evaluate(operand, metadata, identity)
         case .constant(let value):
-            return value
+            return { _, _ in value }
+        case .not(let operand):
+            let inner = closure(for: operand)
+            return { metadata, identity in !inner(metadata, identity) }
+        case .and(let operands):
+            let parts = operands.map(closure(for:))
+            if parts.count == 2 {
+                let (first, second) = (parts[0], parts[1])
+                return { metadata, identity in first(metadata, identity) && second(metadata, identity) }
+            }
+            return { metadata, identity in
+                for index in parts.indices where !parts[index](metadata, identity) { return false }
+                return true
+            }
+        case .or(let operands):
+            let parts = operands.map(closure(for:))
+            if parts.count == 2 {
+                let (first, second) = (parts[0], parts[1])
+                return { metadata, identity in first(metadata, identity) || second(metadata, identity) }
+            }
+            return { metadata, identity in
+                for index in parts.indices where parts[index](metadata, identity) { return true }
+                return false
+            }
+        case .test(let reference, let test, let negated):
+            return closure(for: reference, test, negated: negated)
         }
     }
 
-    private static func lookup(_ keys: [String], in metadata: [String: Value]) -> Value? {
+    private static func closure(for reference: FieldReference, _ test: FieldTest, negated: Bool) -> Evaluation {
+        // The commonest predicate, `key == "string"`, fused into one closure.
+        if case .key(let name) = reference, case .equalString(let expected) = test {
+            let key = KeyTag(name)
+            let expectedBytes = expected.utf8.count
+            let expectedIsASCII = expected.utf8.allSatisfy { $0 < 0x80 }
+            return { metadata, _ in
+                guard case .string(let actual)? = metadata[key] else { return negated }
+                // For an ASCII operand, equal byte counts plus Swift's (canonical) equality imply equal
+                // bytes: no non-ASCII text is canonically equivalent to ASCII text of the same length.
+                let equal =
+                    expectedIsASCII
+                    ? actual.utf8.count == expectedBytes && actual == expected
+                    : StringOrder.equal(actual, expected)
+                return equal != negated
+            }
+        }
+        let matcher = self.matcher(for: test)
+        switch reference {
+        case .key(let name):
+            let key = KeyTag(name)
+            return { metadata, _ in
+                guard let field = metadata[key] else { return negated }
+                return matcher(field) != negated
+            }
+        case .identity:
+            return { _, identity in matcher(.string(identity)) != negated }
+        case .keys(let names):
+            let keys = names.map(KeyTag.init)
+            return { metadata, _ in
+                guard let field = lookup(keys, in: metadata) else { return negated }
+                return matcher(field) != negated
+            }
+        }
+    }
+
+    private static func matcher(for test: FieldTest) -> @Sendable (Value) -> Bool {
+        switch test {
+        case .order(.int(let bound), let accepts):
+            return { field in
+                switch field {
+                case .int(let actual):
+                    return accepts.contains(actual < bound ? .less : (actual == bound ? .equal : .greater))
+                case .double: return order(field, .int(bound)).map(accepts.contains) ?? false
+                default: return false
+                }
+            }
+        case .startsWith(let prefix):
+            return { field in
+                if case .string(let text) = field { return StringOrder.hasPrefix(text, prefix) }
+                return false
+            }
+        default:
+            return { field in matches(field, test) }
+        }
+    }
+
+    private static func lookup(_ keys: [KeyTag], in metadata: JSONObject) -> Value? {
         guard var current = metadata[keys[0]] else { return nil }
         for key in keys.dropFirst() {
             guard case .object(let members) = current, let next = members[key] else { return nil }

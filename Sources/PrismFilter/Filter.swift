@@ -44,14 +44,14 @@ public struct Filter: Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - metadata: the identity's metadata object.
     ///   - identity: the identity's name, which `@id` refers to.
-    public func matches(_ metadata: [String: Value], identity: String) -> Bool {
+    public func matches(_ metadata: JSONObject, identity: String) -> Bool {
         compiled.evaluate(metadata, identity: identity)
     }
 
     /// Tests one identity whose metadata is a ``Value``; anything but an object counts as `{}`.
     public func matches(_ metadata: Value, identity: String) -> Bool {
         if case .object(let members) = metadata { return compiled.evaluate(members, identity: identity) }
-        return compiled.evaluate([:], identity: identity)
+        return compiled.evaluate(JSONObject(), identity: identity)
     }
 
     /// The canonical text form.

@@ -11,7 +11,7 @@ public enum Value: Sendable {
     case double(Double)
     case string(String)
     case array([Value])
-    case object([String: Value])
+    case object(JSONObject)
 }
 
 extension Value {
@@ -55,12 +55,7 @@ extension Value: Equatable {
         case (.double(let a), .int(let b)): return NumberOrder.compare(b, a) == .equal
         case (.string(let a), .string(let b)): return StringOrder.equal(a, b)
         case (.array(let a), .array(let b)): return a == b
-        case (.object(let a), .object(let b)):
-            guard a.count == b.count else { return false }
-            for (key, value) in a {
-                guard let other = b[key], other == value else { return false }
-            }
-            return true
+        case (.object(let a), .object(let b)): return a.keys == b.keys && a.values == b.values
         default: return false
         }
     }
@@ -89,16 +84,13 @@ extension Value: Hashable {
             hasher.combine(items.count)
             for item in items { item.hash(into: &hasher) }
         case .object(let members):
-            // Order-independent: combine a commutative sum of the members' own hashes.
+            // Keys are kept sorted, so hashing in order is independent of how the object was built.
             hasher.combine(5)
-            var sum = 0
+            hasher.combine(members.count)
             for (key, value) in members {
-                var memberHasher = Hasher()
-                StringOrder.hash(key, into: &memberHasher)
-                value.hash(into: &memberHasher)
-                sum &+= memberHasher.finalize()
+                StringOrder.hash(key, into: &hasher)
+                value.hash(into: &hasher)
             }
-            hasher.combine(sum)
         }
     }
 }
@@ -114,6 +106,6 @@ extension Value: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressib
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: Value...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, Value)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(JSONObject(elements))
     }
 }

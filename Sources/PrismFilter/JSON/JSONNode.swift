@@ -23,7 +23,7 @@ struct JSONNode: Sendable {
         case .scalar(let value): value
         case .array(let items): .array(items.map(\.value))
         case .object(let members):
-            .object(Dictionary(members.map { ($0.key, $0.value.value) }, uniquingKeysWith: { _, last in last }))
+            .object(JSONObject(members.map { ($0.key, $0.value.value) }))
         }
     }
 }

@@ -8,7 +8,7 @@ extension Value {
         self = try JSONParser.parse(json, maxDepth: maxDepth).value
     }
 
-    /// Compact JSON text with object keys sorted, so equal values print identically.
+    /// Compact JSON text with object keys in sorted order, so equal values print identically.
     public var jsonText: String {
         var output = ""
         writeJSON(to: &output)
@@ -31,11 +31,11 @@ extension Value {
             output += "]"
         case .object(let members):
             output += "{"
-            for (position, key) in members.keys.sorted(by: { StringOrder.compare($0, $1) < 0 }).enumerated() {
+            for (position, (key, value)) in members.enumerated() {
                 if position > 0 { output += "," }
                 Self.writeJSONString(key, to: &output)
                 output += ":"
-                members[key]!.writeJSON(to: &output)
+                value.writeJSON(to: &output)
             }
             output += "}"
         }

@@ -43,7 +43,14 @@ public struct FilterTestFile: Sendable {
             let lineNumber = offset + 1
             let line = rawLine.trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("@metadata") {
+            // A line with ` => ` is a case even when it starts with `@` (a filter such as `@id == "x"`).
+            if let (filter, expected) = Self.splitAtLastArrow(String(rawLine)) {
+                let expectation = try Self.parseExpectation(expected.trimmingBlanks(), line: lineNumber)
+                cases.append(
+                    Case(
+                        line: lineNumber, filter: filter.trimmingBlanks(), metadata: metadata, identity: identity,
+                        limits: limits, expectation: expectation))
+            } else if line.hasPrefix("@metadata") {
                 do {
                     metadata = try Value(json: String(line.dropFirst("@metadata".count)))
                 } catch {
@@ -57,14 +64,7 @@ public struct FilterTestFile: Sendable {
             } else if line.hasPrefix("@limits") {
                 limits = try Self.parseLimits(String(line.dropFirst("@limits".count)), line: lineNumber)
             } else {
-                guard let (filter, expected) = Self.splitAtLastArrow(line) else {
-                    throw FormatError(line: lineNumber, message: "expected 'FILTER => EXPECTED'")
-                }
-                let expectation = try Self.parseExpectation(expected.trimmingBlanks(), line: lineNumber)
-                cases.append(
-                    Case(
-                        line: lineNumber, filter: filter.trimmingBlanks(),
-                        metadata: metadata, identity: identity, limits: limits, expectation: expectation))
+                throw FormatError(line: lineNumber, message: "expected 'FILTER => EXPECTED' or an @ directive")
             }
         }
     }

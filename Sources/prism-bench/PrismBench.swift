@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct PrismBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prism-bench",
+        abstract: "Measure Prism: each scenario prints one JSON object with its parameters and figures.",
+        discussion: "Build with -c release (make bench does) or the figures mean nothing.",
+        subcommands: [FilterScenario.self]
+    )
+}
