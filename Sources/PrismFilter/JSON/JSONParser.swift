@@ -76,8 +76,9 @@ struct JSONParser {
     }
 
     private mutating func expectWord(_ word: String) throws(FilterError) {
+        let start = location
         for expected in word.utf8 {
-            guard current == expected else { throw error("expected '\(word)'") }
+            guard current == expected else { throw error("expected '\(word)'", at: start) }
             index += 1
         }
     }
