@@ -133,25 +133,17 @@ struct CompiledFilter: Sendable {
             let inner = closure(for: operand)
             return { metadata, identity in !inner(metadata, identity) }
         case .and(let operands):
-            let parts = operands.map(closure(for:))
-            if parts.count == 2 {
-                let (first, second) = (parts[0], parts[1])
-                return { metadata, identity in first(metadata, identity) && second(metadata, identity) }
-            }
-            return { metadata, identity in
-                for index in parts.indices where !parts[index](metadata, identity) { return false }
-                return true
-            }
+            // Folded into a chain of two-operand closures: calling a captured closure costs no reference
+            // counting, while loading one from an array retains and releases its context on every call.
+            return operands.map(closure(for:)).reversed().reduce(nil as Evaluation?) { rest, part in
+                guard let rest else { return part }
+                return { metadata, identity in part(metadata, identity) && rest(metadata, identity) }
+            }!
         case .or(let operands):
-            let parts = operands.map(closure(for:))
-            if parts.count == 2 {
-                let (first, second) = (parts[0], parts[1])
-                return { metadata, identity in first(metadata, identity) || second(metadata, identity) }
-            }
-            return { metadata, identity in
-                for index in parts.indices where parts[index](metadata, identity) { return true }
-                return false
-            }
+            return operands.map(closure(for:)).reversed().reduce(nil as Evaluation?) { rest, part in
+                guard let rest else { return part }
+                return { metadata, identity in part(metadata, identity) || rest(metadata, identity) }
+            }!
         case .test(let reference, let test, let negated):
             return closure(for: reference, test, negated: negated)
         }

@@ -25,7 +25,8 @@ public struct Filter: Sendable, CustomStringConvertible {
     }
 
     /// Parses either surface form into an expression without compiling it.
-    public static func parse(_ source: String, limits: FilterLimits = .default) throws(FilterError) -> FilterExpression {
+    public static func parse(_ source: String, limits: FilterLimits = .default) throws(FilterError) -> FilterExpression
+    {
         if isMapForm(source) {
             return try MapFormParser.parse(source, limits: limits)
         }
@@ -34,7 +35,7 @@ public struct Filter: Sendable, CustomStringConvertible {
 
     /// Whether `source` is in the JSON map form: its first non-blank character is `{`.
     public static func isMapForm(_ source: String) -> Bool {
-        source.unicodeScalars.first(where: { !$0.properties.isWhitespace }) == "{"
+        source.unicodeScalars.first(where: { !Lexer.isBlank($0) }) == "{"
     }
 
     /// Whether the filter selects every identity (the empty filter, `{}` or `true`).

@@ -98,10 +98,15 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     /// The value for a key whose tag was computed in advance (filters do that once, when compiled).
     subscript(key: KeyTag) -> Value? {
-        let tags = storage.tags
-        if tags.count <= Self.linearSearchLimit {
-            for index in tags.indices where tags[index] == key.tag && storage.keys[index] == key.name {
-                return storage.values[index]
+        // Reads the storage's arrays in place: copying one into a local would retain and release it.
+        let count = storage.tags.count
+        if count <= Self.linearSearchLimit {
+            var index = 0
+            while index < count {
+                if storage.tags[index] == key.tag && storage.keys[index] == key.name {
+                    return storage.values[index]
+                }
+                index += 1
             }
             return nil
         }
@@ -130,7 +135,8 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.storage === rhs.storage || (lhs.storage.keys == rhs.storage.keys && lhs.storage.values == rhs.storage.values)
+        lhs.storage === rhs.storage
+            || (lhs.storage.keys == rhs.storage.keys && lhs.storage.values == rhs.storage.values)
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -26,14 +26,13 @@ struct Lexer {
     }
 
     mutating func next() throws(FilterError) -> Token {
-        while let scalar = current, scalar.properties.isWhitespace { advance() }
+        while let scalar = current, Self.isBlank(scalar) { advance() }
         let start = location
-        let startIndex = index
-        guard let scalar = current else { return Token(kind: .end, location: start, text: "") }
+        guard let scalar = current else { return Token(kind: .end, location: start) }
 
         func token(_ kind: Token.Kind, length: Int) -> Token {
             for _ in 0..<length { advance() }
-            return Token(kind: kind, location: start, text: text(from: startIndex))
+            return Token(kind: kind, location: start)
         }
 
         switch scalar {
@@ -57,7 +56,7 @@ struct Lexer {
             throw FilterError(.syntax, "unexpected '|'; did you mean '||'?", at: start, expected: "'||'")
         case "\"", "'":
             let value = try lexString()
-            return Token(kind: .string(value), location: start, text: text(from: startIndex))
+            return Token(kind: .string(value), location: start)
         case "@":
             advance()
             var word = ""
@@ -68,10 +67,10 @@ struct Lexer {
             guard word == "id" else {
                 throw FilterError(.syntax, "unknown '@\(word)'; the only '@' name is '@id'", at: start)
             }
-            return Token(kind: .identity, location: start, text: "@id")
+            return Token(kind: .identity, location: start)
         case "-", "0"..."9":
             let value = try lexNumber()
-            return Token(kind: .number(value), location: start, text: text(from: startIndex))
+            return Token(kind: .number(value), location: start)
         default:
             guard Self.isIdentifierStart(scalar) else {
                 throw FilterError(.syntax, "unexpected character '\(scalar.escaped(asASCII: false))'", at: start)
@@ -83,9 +82,9 @@ struct Lexer {
             }
             if word == "v" || word == "V", current == "\"" || current == "'" {
                 let version = try lexString()
-                return Token(kind: .version(version), location: start, text: text(from: startIndex))
+                return Token(kind: .version(version), location: start)
             }
-            return Token(kind: .word(word), location: start, text: word)
+            return Token(kind: .word(word), location: start)
         }
     }
 
@@ -93,6 +92,11 @@ struct Lexer {
         var result = ""
         result.unicodeScalars.append(contentsOf: scalars[start..<index])
         return result
+    }
+
+    /// Space, tab, carriage return and newline; other Unicode spaces are not part of the grammar.
+    static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
     }
 
     static func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {

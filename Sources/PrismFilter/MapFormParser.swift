@@ -75,8 +75,10 @@ struct MapFormParser {
                 }
                 return .not(try parseObject(member.value, depth: depth + 1))
             default:
-                let hint = ClosestName.find(key, among: ["$and", "$or", "$not"]).map { "; did you mean '\($0)'?" } ?? ""
-                throw fail("unknown key '\(key)'; only $and, $or and $not start with '$'\(hint)", at: member.keyLocation)
+                let hint =
+                    ClosestName.find(key, among: ["$and", "$or", "$not"]).map { "; did you mean '\($0)'?" } ?? ""
+                throw fail(
+                    "unknown key '\(key)'; only $and, $or and $not start with '$'\(hint)", at: member.keyLocation)
             }
         }
         try countPredicate(at: member.keyLocation)
@@ -149,7 +151,8 @@ struct MapFormParser {
             return .value(value)
         default:
             guard value.isScalar else {
-                throw fail("'\(name)' takes a string, number, boolean or null, not \(value.typeName)", at: node.location)
+                throw fail(
+                    "'\(name)' takes a string, number, boolean or null, not \(value.typeName)", at: node.location)
             }
             return .value(value)
         }

@@ -115,7 +115,8 @@ struct TextParser {
                 return .predicate(Predicate(path: path, op: .exists, operand: .none))
             case let keyword? where Self.keywords.contains(keyword):
                 throw FilterError(
-                    .syntax, "expected a predicate, found keyword \(token.quoted); bracket a key of that name: "
+                    .syntax,
+                    "expected a predicate, found keyword \(token.quoted); bracket a key of that name: "
                         + "[\"\(token.text)\"]", at: token.location, expected: "a predicate")
             default:
                 return try parsePredicate(path: try parsePath())
@@ -287,7 +288,8 @@ struct TextParser {
                     expected: "a value")
             default:
                 throw FilterError(
-                    .syntax, "strings must be quoted: found bare word '\(word)' where a value belongs; "
+                    .syntax,
+                    "strings must be quoted: found bare word '\(word)' where a value belongs; "
                         + "write \"\(word)\"", at: token.location, expected: "a value")
             }
         case .version:

@@ -15,8 +15,34 @@ struct Token: Sendable {
 
     var kind: Kind
     var location: SourceLocation
-    /// The token as written, for error messages.
-    var text: String
+
+    /// The token as it reads in an error message. Computed on demand: building a string for every
+    /// token was most of the cost of parsing.
+    var text: String {
+        switch kind {
+        case .leftParen: "("
+        case .rightParen: ")"
+        case .leftBracket: "["
+        case .rightBracket: "]"
+        case .comma: ","
+        case .dot: "."
+        case .equal: "=="
+        case .notEqual: "!="
+        case .less: "<"
+        case .lessOrEqual: "<="
+        case .greater: ">"
+        case .greaterOrEqual: ">="
+        case .bang: "!"
+        case .ampersands: "&&"
+        case .bars: "||"
+        case .word(let word): word
+        case .identity: "@id"
+        case .string(let value): Value.string(value).jsonText
+        case .number(let value): value.jsonText
+        case .version(let value): "v" + Value.string(value).jsonText
+        case .end: ""
+        }
+    }
 
     /// The word in lower case when this is a word, for keyword tests.
     var keyword: String? {

@@ -31,11 +31,13 @@ enum SampleFleet {
                 "kind": .string(kinds[type]!.randomElement(using: &random)!),
                 "building": .string(["HQ", "B2", "B3", "LAB"].randomElement(using: &random)!),
                 "floor": .int(Int64.random(in: 0...5, using: &random)),
-                "firmware": .string("\(Int.random(in: 1...3, using: &random)).\(Int.random(in: 0...12, using: &random)).0"),
+                "firmware": .string(
+                    "\(Int.random(in: 1...3, using: &random)).\(Int.random(in: 0...12, using: &random)).0"),
                 "battery": .double(Double(Int.random(in: 0...100, using: &random)) / 100),
-                "capabilities": .array(["read", "reboot", "update_firmware"].shuffled(using: &random).prefix(2).map {
-                    .string($0)
-                }),
+                "capabilities": .array(
+                    ["read", "reboot", "update_firmware"].shuffled(using: &random).prefix(2).map {
+                        .string($0)
+                    }),
             ]
             if Bool.random(using: &random) {
                 metadata["last_reading"] = .object(["value": .double(21.5), "unit": "C"])

@@ -66,7 +66,9 @@ struct ParserTests {
             _ = try Filter("floor ==")
             Issue.record("expected an error")
         } catch {
-            #expect(error.diagnostic(source: "floor ==") == "1:9: expected a value after '==', found end of input\n  floor ==\n          ^")
+            #expect(
+                error.diagnostic(source: "floor ==")
+                    == "1:9: expected a value after '==', found end of input\n  floor ==\n          ^")
             #expect(error.code == .syntax)
         }
     }

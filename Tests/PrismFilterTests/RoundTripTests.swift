@@ -26,7 +26,8 @@ struct RoundTripTests {
             switch Int.random(in: 0..<7, using: &random) {
             case 0: return Predicate(path: path, op: .exists, operand: .none)
             case 1: return Predicate(path: path, op: .notExists, operand: .none)
-            case 2: return Predicate(path: path, op: [.in, .notIn].randomElement(using: &random)!, operand: .list(list()))
+            case 2:
+                return Predicate(path: path, op: [.in, .notIn].randomElement(using: &random)!, operand: .list(list()))
             case 3:
                 let op: PredicateOperator = [.startsWith, .notEndsWith, .matches, .notContains].randomElement(
                     using: &random)!
@@ -99,7 +100,8 @@ struct RoundTripTests {
 
     @Test("map form → tree → canonical text → the same tree")
     func mapRoundTrip() throws {
-        let map = #"{"type": "sensor", "floor.gte": 2, "$or": [{"kind.in": ["co2", 1.5]}, {"$not": {"x.exists": true}}]}"#
+        let map =
+            #"{"type": "sensor", "floor.gte": 2, "$or": [{"kind.in": ["co2", 1.5]}, {"$not": {"x.exists": true}}]}"#
         let tree = try Filter.parse(map)
         #expect(try Filter.parse(tree.description) == tree)
     }
