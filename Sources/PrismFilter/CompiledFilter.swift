@@ -43,10 +43,10 @@ struct CompiledFilter: Sendable {
     /// Lists longer than this are hashed; shorter ones are faster to scan.
     static let hashedListThreshold = 8
 
-    private let evaluation: Evaluation
+    private let root: any EvaluationNode
 
     init(_ expression: FilterExpression, limits: FilterLimits = .default) throws(FilterError) {
-        evaluation = Self.closure(for: try Self.compile(expression, limits: limits))
+        root = Self.node(for: try Self.compile(expression, limits: limits))
     }
 
     private static func compile(_ expression: FilterExpression, limits: FilterLimits) throws(FilterError) -> Node {
@@ -118,95 +118,42 @@ struct CompiledFilter: Sendable {
     // MARK: Evaluation
 
     func evaluate(_ metadata: JSONObject, identity: String) -> Bool {
-        evaluation(metadata, identity)
+        root.evaluate(metadata, identity)
     }
 
-    /// The tree compiled once more into nested closures, each specialised for its operator and
-    /// operand: evaluation is then a few indirect calls per predicate with no switching on node kinds.
-    typealias Evaluation = @Sendable (JSONObject, String) -> Bool
-
-    private static func closure(for node: Node) -> Evaluation {
+    /// Builds the runtime tree, choosing a specialised node for the commonest predicate shapes.
+    private static func node(for node: Node) -> any EvaluationNode {
         switch node {
         case .constant(let value):
-            return { _, _ in value }
+            return ConstantNode(value)
         case .not(let operand):
-            let inner = closure(for: operand)
-            return { metadata, identity in !inner(metadata, identity) }
+            return NotNode(self.node(for: operand))
         case .and(let operands):
-            // Folded into a chain of two-operand closures: calling a captured closure costs no reference
-            // counting, while loading one from an array retains and releases its context on every call.
-            return operands.map(closure(for:)).reversed().reduce(nil as Evaluation?) { rest, part in
-                guard let rest else { return part }
-                return { metadata, identity in part(metadata, identity) && rest(metadata, identity) }
-            }!
+            return chain(operands[...], AndNode.init)
         case .or(let operands):
-            return operands.map(closure(for:)).reversed().reduce(nil as Evaluation?) { rest, part in
-                guard let rest else { return part }
-                return { metadata, identity in part(metadata, identity) || rest(metadata, identity) }
-            }!
-        case .test(let reference, let test, let negated):
-            return closure(for: reference, test, negated: negated)
+            return chain(operands[...], OrNode.init)
+        case .test(.key(let name), .equalString(let expected), let negated):
+            return KeyStringEqualNode(key: KeyTag(name), expected: expected, negated: negated)
+        case .test(.key(let name), let test, let negated):
+            return KeyTestNode(key: KeyTag(name), test: test, negated: negated)
+        case .test(.keys(let names), let test, let negated):
+            return PathTestNode(keys: names.map(KeyTag.init), test: test, negated: negated)
+        case .test(.identity, let test, let negated):
+            return IdentityTestNode(test: test, negated: negated)
         }
     }
 
-    private static func closure(for reference: FieldReference, _ test: FieldTest, negated: Bool) -> Evaluation {
-        // The commonest predicate, `key == "string"`, fused into one closure.
-        if case .key(let name) = reference, case .equalString(let expected) = test {
-            let key = KeyTag(name)
-            let expectedBytes = expected.utf8.count
-            let expectedIsASCII = expected.utf8.allSatisfy { $0 < 0x80 }
-            return { metadata, _ in
-                guard case .string(let actual)? = metadata[key] else { return negated }
-                // For an ASCII operand, equal byte counts plus Swift's (canonical) equality imply equal
-                // bytes: no non-ASCII text is canonically equivalent to ASCII text of the same length.
-                let equal =
-                    expectedIsASCII
-                    ? actual.utf8.count == expectedBytes && actual == expected
-                    : StringOrder.equal(actual, expected)
-                return equal != negated
-            }
-        }
-        let matcher = self.matcher(for: test)
-        switch reference {
-        case .key(let name):
-            let key = KeyTag(name)
-            return { metadata, _ in
-                guard let field = metadata[key] else { return negated }
-                return matcher(field) != negated
-            }
-        case .identity:
-            return { _, identity in matcher(.string(identity)) != negated }
-        case .keys(let names):
-            let keys = names.map(KeyTag.init)
-            return { metadata, _ in
-                guard let field = lookup(keys, in: metadata) else { return negated }
-                return matcher(field) != negated
-            }
-        }
+    /// `a and b and c` as `a and (b and c)`: two-operand nodes keep their operands in plain stored
+    /// properties, which are called without reference counting.
+    private static func chain(
+        _ operands: ArraySlice<Node>, _ join: (any EvaluationNode, any EvaluationNode) -> any EvaluationNode
+    ) -> any EvaluationNode {
+        let first = node(for: operands.first!)
+        guard operands.count > 1 else { return first }
+        return join(first, chain(operands.dropFirst(), join))
     }
 
-    private static func matcher(for test: FieldTest) -> @Sendable (Value) -> Bool {
-        switch test {
-        case .order(.int(let bound), let accepts):
-            return { field in
-                switch field {
-                case .int(let actual):
-                    return accepts.contains(actual < bound ? .less : (actual == bound ? .equal : .greater))
-                case .double: return order(field, .int(bound)).map(accepts.contains) ?? false
-                default: return false
-                }
-            }
-        case .startsWith(let prefix):
-            return { field in
-                if case .string(let text) = field { return StringOrder.hasPrefix(text, prefix) }
-                return false
-            }
-        default:
-            return { field in matches(field, test) }
-        }
-    }
-
-    private static func lookup(_ keys: [KeyTag], in metadata: JSONObject) -> Value? {
+    static func lookup(_ keys: [KeyTag], in metadata: JSONObject) -> Value? {
         guard var current = metadata[keys[0]] else { return nil }
         for key in keys.dropFirst() {
             guard case .object(let members) = current, let next = members[key] else { return nil }
@@ -216,7 +163,7 @@ struct CompiledFilter: Sendable {
     }
 
     /// The positive test on a present field.
-    private static func matches(_ field: Value, _ test: FieldTest) -> Bool {
+    static func matches(_ field: Value, _ test: FieldTest) -> Bool {
         switch test {
         case .equalString(let expected):
             if case .string(let actual) = field { return StringOrder.equal(actual, expected) }
@@ -230,6 +177,9 @@ struct CompiledFilter: Sendable {
         case .equalValue(let expected):
             return field == expected
         case .order(let operand, let accepts):
+            if case .int(let actual) = field, case .int(let bound) = operand {
+                return accepts.contains(actual < bound ? .less : (actual == bound ? .equal : .greater))
+            }
             return order(field, operand).map(accepts.contains) ?? false
         case .version(let version, let accepts):
             guard case .string(let text) = field, let actual = DottedVersion(text) else { return false }

@@ -98,21 +98,29 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     /// The value for a key whose tag was computed in advance (filters do that once, when compiled).
     subscript(key: KeyTag) -> Value? {
+        slot(of: key).map { storage.values[$0] }
+    }
+
+    /// Where the value for `key` is stored, for evaluators that test it in place.
+    @inline(__always)
+    func slot(of key: KeyTag) -> Int? {
         // Reads the storage's arrays in place: copying one into a local would retain and release it.
         let count = storage.tags.count
         if count <= Self.linearSearchLimit {
             var index = 0
             while index < count {
-                if storage.tags[index] == key.tag && storage.keys[index] == key.name {
-                    return storage.values[index]
-                }
+                if storage.tags[index] == key.tag && storage.keys[index] == key.name { return index }
                 index += 1
             }
             return nil
         }
         let index = position(of: key.name)
-        return index.found ? storage.values[index.at] : nil
+        return index.found ? index.at : nil
     }
+
+    /// The value stored at `slot` (from ``slot(of:)``).
+    @inline(__always)
+    func value(atSlot slot: Int) -> Value { storage.values[slot] }
 
     /// Where `key` is, or where it would be inserted (binary search).
     private func position(of key: String) -> (found: Bool, at: Int) {

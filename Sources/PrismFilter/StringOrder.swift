@@ -33,11 +33,26 @@ enum StringOrder {
     }
 
     static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
-        s.utf8.starts(with: prefix.utf8)
+        var s = s
+        var prefix = prefix
+        return s.withUTF8 { whole in
+            prefix.withUTF8 { part in
+                part.count <= whole.count
+                    && (part.isEmpty || memcmp(whole.baseAddress!, part.baseAddress!, part.count) == 0)
+            }
+        }
     }
 
     static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
-        s.utf8.reversed().starts(with: suffix.utf8.reversed())
+        var s = s
+        var suffix = suffix
+        return s.withUTF8 { whole in
+            suffix.withUTF8 { part in
+                part.count <= whole.count
+                    && (part.isEmpty
+                        || memcmp(whole.baseAddress! + (whole.count - part.count), part.baseAddress!, part.count) == 0)
+            }
+        }
     }
 
     /// Whether `needle`'s bytes occur in `haystack`'s bytes.
