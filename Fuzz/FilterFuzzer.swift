@@ -49,7 +49,7 @@ public func filterFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) 
 
     if let value = try? Value(json: text) {
         // As metadata, which need not even be an object.
-        _ = fixedFilter.matches(value, identity: "dev-1")
+        _ = fixedFilter.matches(json: value, identity: "dev-1")
     }
 
     if let regex = try? LinearRegex(text) {

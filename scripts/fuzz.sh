@@ -56,14 +56,17 @@ echo "seeded $seeded inputs into $corpus"
 # Leak checking is off: Swift keeps tag bits in the spare bits of enum payload pointers, so LeakSanitizer
 # cannot see references held in enums (a `FilterExpression`, a `Value`) and reports false leaks.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-touch "$out/.fuzz-start"
+# Artifacts already there (from earlier runs) are kept and not counted.
+list_artifacts() {
+    find "$out" -maxdepth 1 \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) | sort
+}
+mapfile -t before < <(list_artifacts)
 status=0
 "$binary" "$corpus" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 -detect_leaks=0 \
     -artifact_prefix="$out/" 2>&1 | tee "$log" || status=$?
 
-# Artifacts of this run only (crash-*, and oom-*/timeout-* which libFuzzer also treats as failures).
-mapfile -t found < <(find "$out" -maxdepth 1 -newer "$out/.fuzz-start" \
-    \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) | sort)
+# This run's artifacts: crash-*, and oom-*/timeout-* which libFuzzer also counts as failures.
+mapfile -t found < <(comm -13 <(printf '%s\n' "${before[@]}") <(list_artifacts) | sed '/^$/d')
 runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
 speed="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
 coverage="$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1 || true)"

@@ -49,8 +49,8 @@ public struct Filter: Sendable, CustomStringConvertible {
         compiled.evaluate(metadata, identity: identity)
     }
 
-    /// Tests one identity whose metadata is a ``Value``; anything but an object counts as `{}`.
-    public func matches(_ metadata: Value, identity: String) -> Bool {
+    /// Tests one identity whose metadata is any JSON ``Value``; anything but an object counts as `{}`.
+    public func matches(json metadata: Value, identity: String) -> Bool {
         if case .object(let members) = metadata { return compiled.evaluate(members, identity: identity) }
         return compiled.evaluate(JSONObject(), identity: identity)
     }

@@ -8,9 +8,11 @@
 /// let filter = try Filter(parsing: text, limits: limits)
 /// ```
 public struct FilterLimits: Hashable, Sendable {
-    /// The deepest nesting the parser ever accepts, whatever is configured: it keeps recursion within
-    /// the stack of any thread.
-    public static let hardMaxDepth = 256
+    /// The deepest nesting the parser ever accepts, whatever is configured. Parsing, printing and
+    /// evaluating recurse once per level; Swift tasks on Linux run on 512 KiB stacks, and a debug build
+    /// spends about 4 KiB of stack per level (a release build about 1 KiB), so 64 levels stay well
+    /// inside any thread's stack. `StackSafetyTests` checks it.
+    public static let hardMaxDepth = 64
 
     /// Maximum size of a text filter in UTF-8 bytes.
     public var maxTextBytes: Int

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PrismFilter
@@ -126,5 +127,43 @@ struct ParserTests {
         #expect(ClosestName.find("startwith", among: TextParser.operatorWords) == "startswith")
         #expect(ClosestName.find("contans", among: TextParser.operatorWords) == "contains")
         #expect(ClosestName.find("banana", among: TextParser.operatorWords) == nil)
+    }
+}
+
+@Suite("Stack safety")
+struct StackSafetyTests {
+    /// The deepest filter and JSON the limits allow are parsed, compiled, printed and evaluated on a thread
+    /// with a 512 KiB stack (the size of Swift task threads on Linux), in whatever build the tests run.
+    @Test("the deepest accepted filter needs little stack")
+    func deepestFilterOnSmallStack() async throws {
+        let limits = FilterLimits(maxTextBytes: 1_000_000, maxDepth: FilterLimits.hardMaxDepth)
+        let depth = FilterLimits.hardMaxDepth
+        let text = String(repeating: "not (", count: depth / 2) + "a == 1" + String(repeating: ")", count: depth / 2)
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let thread = Thread {
+                do {
+                    let filter = try Filter(text, limits: limits)
+                    let printed = filter.description
+                    let again = try Filter.parse(printed, limits: limits)
+                    let result = filter.matches(["a": 1], identity: "x")
+                    let levels = Value.defaultMaxJSONDepth - 1
+                    let json =
+                        String(repeating: #"{"a":["#, count: levels / 2) + "1"
+                        + String(repeating: "]}", count: levels / 2)
+                    let value = try Value(json: json)
+                    let jsonRoundTrip = try Value(json: value.jsonText) == value
+                    let map =
+                        String(repeating: #"{"$not": "#, count: depth) + #"{"a": 1}"#
+                        + String(repeating: "}", count: depth)
+                    _ = try Filter(map, limits: limits)
+                    continuation.resume(returning: "\(again == filter.expression) \(result) \(jsonRoundTrip)")
+                } catch {
+                    continuation.resume(returning: "error: \(error)")
+                }
+            }
+            thread.stackSize = 512 * 1024
+            thread.start()
+        }
+        #expect(outcome == "true true true")
     }
 }

@@ -16,7 +16,7 @@ struct JSONParser {
     }
 
     /// Parses one JSON document that must span the whole input.
-    static func parse(_ text: String, maxDepth: Int = 512) throws(FilterError) -> JSONNode {
+    static func parse(_ text: String, maxDepth: Int) throws(FilterError) -> JSONNode {
         var parser = JSONParser(text, maxDepth: maxDepth)
         parser.skipWhitespace()
         let node = try parser.parseValue(depth: 0)

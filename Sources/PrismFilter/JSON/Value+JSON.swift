@@ -1,10 +1,14 @@
 extension Value {
+    /// The default nesting limit of ``init(json:maxDepth:)``.
+    public static let defaultMaxJSONDepth = 100
+
     /// Parses JSON text into a value.
     ///
     /// Strict RFC 8259: integers stay ``int(_:)`` (doubles when they do not fit 64 bits), duplicate
-    /// keys are refused, nesting is limited to `maxDepth`.
+    /// keys are refused, nesting is limited to `maxDepth` (the parser recurses once per level, so keep it
+    /// modest; the default fits a 512 KiB task stack in a debug build).
     /// - Throws: ``FilterError`` with code ``FilterError/Code/invalidJSON`` and the line:column.
-    public init(json: String, maxDepth: Int = 512) throws(FilterError) {
+    public init(json: String, maxDepth: Int = Value.defaultMaxJSONDepth) throws(FilterError) {
         self = try JSONParser.parse(json, maxDepth: maxDepth).value
     }
 

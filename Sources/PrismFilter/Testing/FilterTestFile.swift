@@ -124,7 +124,7 @@ extension FilterTestFile.Case {
     /// What the case actually does: the boolean result, or the error's `LINE:COLUMN: message`.
     public func run() -> Result<Bool, FilterError> {
         Result { () throws(FilterError) -> Bool in
-            try Filter(filter, limits: limits).matches(metadata, identity: identity)
+            try Filter(filter, limits: limits).matches(json: metadata, identity: identity)
         }
     }
 
