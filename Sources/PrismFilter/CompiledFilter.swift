@@ -45,28 +45,35 @@ struct CompiledFilter: Sendable {
 
     private let root: any EvaluationNode
 
-    init(_ expression: FilterExpression, limits: FilterLimits = .default) throws(FilterError) {
-        root = Self.node(for: try Self.compile(expression, limits: limits))
+    /// - Parameter regexes: patterns the parser already compiled, by pattern text.
+    init(
+        _ expression: FilterExpression, limits: FilterLimits = .default, regexes: [String: LinearRegex] = [:]
+    ) throws(FilterError) {
+        root = Self.node(for: try Self.compile(expression, limits: limits, regexes: regexes))
     }
 
-    private static func compile(_ expression: FilterExpression, limits: FilterLimits) throws(FilterError) -> Node {
+    private static func compile(
+        _ expression: FilterExpression, limits: FilterLimits, regexes: [String: LinearRegex]
+    ) throws(FilterError) -> Node {
         switch expression {
         case .constant(let value): return .constant(value)
-        case .not(let operand): return .not(try compile(operand, limits: limits))
+        case .not(let operand): return .not(try compile(operand, limits: limits, regexes: regexes))
         case .and(let operands):
             var nodes: [Node] = []
-            for operand in operands { nodes.append(try compile(operand, limits: limits)) }
+            for operand in operands { nodes.append(try compile(operand, limits: limits, regexes: regexes)) }
             return .and(nodes)
         case .or(let operands):
             var nodes: [Node] = []
-            for operand in operands { nodes.append(try compile(operand, limits: limits)) }
+            for operand in operands { nodes.append(try compile(operand, limits: limits, regexes: regexes)) }
             return .or(nodes)
         case .predicate(let predicate):
-            return try compile(predicate, limits: limits)
+            return try compile(predicate, limits: limits, regexes: regexes)
         }
     }
 
-    private static func compile(_ predicate: Predicate, limits: FilterLimits) throws(FilterError) -> Node {
+    private static func compile(
+        _ predicate: Predicate, limits: FilterLimits, regexes: [String: LinearRegex]
+    ) throws(FilterError) -> Node {
         let reference: FieldReference =
             predicate.path.isIdentity
             ? .identity
@@ -93,7 +100,11 @@ struct CompiledFilter: Sendable {
         case (.endsWith, .value(.string(let suffix))):
             test = .endsWith(suffix)
         case (.matches, .value(.string(let pattern))):
-            test = .matches(try RegexCompiler.compile(pattern, limits: limits, at: .start))
+            if let compiled = regexes[pattern] {
+                test = .matches(compiled)
+            } else {
+                test = .matches(try RegexCompiler.compile(pattern, limits: limits, at: .start))
+            }
         case (let ordering, .value(let value)) where ordering.isOrdering:
             test = .order(value, accepts: orderSet(for: ordering))
         case (let ordering, .version(let version)) where ordering.isOrdering:

@@ -15,7 +15,9 @@ public struct Filter: Sendable, CustomStringConvertible {
     /// Parses and compiles `source`.
     /// - Throws: ``FilterError`` naming line:column and what was expected; nothing is evaluated.
     public init(_ source: String, limits: FilterLimits = .default) throws(FilterError) {
-        try self.init(expression: Self.parse(source, limits: limits), limits: limits)
+        let parsed = try Self.parseForm(source, limits: limits)
+        expression = parsed.expression
+        compiled = try CompiledFilter(parsed.expression, limits: limits, regexes: parsed.regexes)
     }
 
     /// Compiles an expression built in code or parsed earlier.
@@ -27,6 +29,10 @@ public struct Filter: Sendable, CustomStringConvertible {
     /// Parses either surface form into an expression without compiling it.
     public static func parse(_ source: String, limits: FilterLimits = .default) throws(FilterError) -> FilterExpression
     {
+        try parseForm(source, limits: limits).expression
+    }
+
+    private static func parseForm(_ source: String, limits: FilterLimits) throws(FilterError) -> ParsedFilter {
         if isMapForm(source) {
             return try MapFormParser.parse(source, limits: limits)
         }

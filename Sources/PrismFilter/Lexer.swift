@@ -1,12 +1,17 @@
 /// Splits the text form into tokens on demand, so an error is reported where it first occurs.
 struct Lexer {
     private let scalars: [Unicode.Scalar]
+    /// The source's UTF-8, for building token strings as one slice rather than scalar by scalar.
+    private let bytes: [UInt8]
     private var index = 0
+    /// The UTF-8 offset of `scalars[index]`.
+    private var byteIndex = 0
     private var line = 1
     private var column = 1
 
     init(_ source: String) {
         scalars = Array(source.unicodeScalars)
+        bytes = Array(source.utf8)
     }
 
     private var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
@@ -16,6 +21,7 @@ struct Lexer {
     private var location: SourceLocation { SourceLocation(line: line, column: column) }
 
     private mutating func advance() {
+        byteIndex += UTF8.width(scalars[index])
         if scalars[index] == "\n" {
             line += 1
             column = 1
@@ -75,11 +81,9 @@ struct Lexer {
             guard Self.isIdentifierStart(scalar) else {
                 throw FilterError(.syntax, "unexpected character '\(scalar.escaped(asASCII: false))'", at: start)
             }
-            var word = ""
-            while let next = current, Self.isIdentifierContinue(next) {
-                word.unicodeScalars.append(next)
-                advance()
-            }
+            let wordStart = byteIndex
+            while let next = current, Self.isIdentifierContinue(next) { advance() }
+            let word = text(fromByte: wordStart)
             if word == "v" || word == "V", current == "\"" || current == "'" {
                 let version = try lexString()
                 return Token(kind: .version(version), location: start)
@@ -88,10 +92,9 @@ struct Lexer {
         }
     }
 
-    private func text(from start: Int) -> String {
-        var result = ""
-        result.unicodeScalars.append(contentsOf: scalars[start..<index])
-        return result
+    /// The source text from the UTF-8 offset `start` to the current position.
+    private func text(fromByte start: Int) -> String {
+        String(decoding: bytes[start..<byteIndex], as: UTF8.self)
     }
 
     /// Space, tab, carriage return and newline; other Unicode spaces are not part of the grammar.
@@ -112,6 +115,20 @@ struct Lexer {
         let start = location
         let quote = scalars[index]
         advance()
+        // Most strings have no escapes: find the closing quote and take the slice at once.
+        var end = index
+        while end < scalars.count, scalars[end] != quote, scalars[end] != "\\", scalars[end] != "\n",
+            scalars[end].value >= 0x20
+        {
+            end += 1
+        }
+        if end < scalars.count, scalars[end] == quote {
+            let contentStart = byteIndex
+            while index < end { advance() }
+            let value = text(fromByte: contentStart)
+            advance()
+            return value
+        }
         var value = String.UnicodeScalarView()
         while true {
             guard let scalar = current, scalar != "\n" else {
@@ -190,7 +207,7 @@ struct Lexer {
     /// A JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
     private mutating func lexNumber() throws(FilterError) -> Value {
         let start = location
-        let startIndex = index
+        let startByte = byteIndex
         var isInteger = true
         func digits() -> Int {
             var count = 0
@@ -222,9 +239,9 @@ struct Lexer {
             }
         }
         if let next = current, Self.isIdentifierContinue(next) || next == "." {
-            throw FilterError(.syntax, "invalid number '\(text(from: startIndex))\(next)'", at: start)
+            throw FilterError(.syntax, "invalid number '\(text(fromByte: startByte))\(next)'", at: start)
         }
-        let spelling = text(from: startIndex)
+        let spelling = text(fromByte: startByte)
         if isInteger, let integer = Int64(spelling) { return .int(integer) }
         guard let double = Double(spelling), double.isFinite else {
             throw FilterError(.syntax, "number out of range: \(spelling)", at: start)

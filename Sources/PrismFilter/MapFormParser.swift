@@ -14,8 +14,10 @@ struct MapFormParser {
 
     private let limits: FilterLimits
     private var predicateCount = 0
+    /// Patterns compiled while validating, handed to the compiler so none is compiled twice.
+    private var regexes: [String: LinearRegex] = [:]
 
-    static func parse(_ source: String, limits: FilterLimits) throws(FilterError) -> FilterExpression {
+    static func parse(_ source: String, limits: FilterLimits) throws(FilterError) -> ParsedFilter {
         let size = source.utf8.count
         if size > limits.maxMapBytes {
             throw FilterError(
@@ -24,7 +26,8 @@ struct MapFormParser {
         // Each map-form level is one JSON object and, for $and/$or, one array: twice the filter depth.
         let root = try JSONParser.parse(source, maxDepth: 2 * limits.effectiveMaxDepth + 2)
         var parser = MapFormParser(limits: limits)
-        return try parser.parseObject(root, depth: 0)
+        let expression = try parser.parseObject(root, depth: 0)
+        return ParsedFilter(expression: expression, regexes: parser.regexes)
     }
 
     private init(limits: FilterLimits) { self.limits = limits }
@@ -114,7 +117,8 @@ struct MapFormParser {
         return (FieldPath(segments), op)
     }
 
-    private func operand(for op: PredicateOperator?, _ member: JSONNode.Member) throws(FilterError) -> Operand {
+    private mutating func operand(for op: PredicateOperator?, _ member: JSONNode.Member) throws(FilterError) -> Operand
+    {
         let node = member.value
         let value = node.value
         let name = op.map { named in Self.operators.first(where: { $0.value == named })!.key } ?? "a key"
@@ -147,7 +151,9 @@ struct MapFormParser {
                 throw FilterError(
                     .invalidValue, "'\(name)' expects a string, found a \(value.typeName)", at: node.location)
             }
-            if op == .matches { try RegexCompiler.validate(text, limits: limits, at: node.location) }
+            if op == .matches, regexes[text] == nil {
+                regexes[text] = try RegexCompiler.compile(text, limits: limits, at: node.location)
+            }
             return .value(value)
         default:
             guard value.isScalar else {

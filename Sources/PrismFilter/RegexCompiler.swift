@@ -1,10 +1,6 @@
 /// Checks `matches` patterns while parsing, so an invalid or oversized pattern is a parse error
 /// positioned at its string literal rather than a silent "false" at evaluation.
 enum RegexCompiler {
-    static func validate(_ pattern: String, limits: FilterLimits, at location: SourceLocation) throws(FilterError) {
-        _ = try compile(pattern, limits: limits, at: location)
-    }
-
     static func compile(
         _ pattern: String, limits: FilterLimits, at location: SourceLocation
     ) throws(FilterError) -> LinearRegex {
@@ -20,4 +16,10 @@ enum RegexCompiler {
             throw FilterError(error.code, error.message, at: location)
         }
     }
+}
+
+/// What a parser produces: the tree, and the `matches` patterns it already compiled while validating.
+struct ParsedFilter {
+    var expression: FilterExpression
+    var regexes: [String: LinearRegex]
 }

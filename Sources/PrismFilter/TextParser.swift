@@ -8,6 +8,8 @@ struct TextParser {
     private let limits: FilterLimits
     private var depth = 0
     private var predicateCount = 0
+    /// Patterns compiled while validating, handed to the compiler so none is compiled twice.
+    private(set) var regexes: [String: LinearRegex] = [:]
 
     static let keywords: Set<String> = [
         "and", "or", "not", "in", "contains", "startswith", "endswith", "matches", "exists", "true", "false", "null",
@@ -15,19 +17,19 @@ struct TextParser {
     static let operatorWords = ["in", "contains", "startswith", "endswith", "matches", "exists"]
 
     /// Parses a whole text filter; blank text is `.constant(true)`.
-    static func parse(_ source: String, limits: FilterLimits) throws(FilterError) -> FilterExpression {
+    static func parse(_ source: String, limits: FilterLimits) throws(FilterError) -> ParsedFilter {
         let size = source.utf8.count
         if size > limits.maxTextBytes {
             throw FilterError(
                 .limitExceeded, "filter too long: \(size) bytes, the limit is \(limits.maxTextBytes)", at: .start)
         }
         var parser = try TextParser(source: source, limits: limits)
-        if parser.token.kind == .end { return .constant(true) }
+        if parser.token.kind == .end { return ParsedFilter(expression: .constant(true), regexes: [:]) }
         let expression = try parser.parseOr()
         guard parser.token.kind == .end else {
             throw parser.unexpected(expecting: "'and', 'or' or end of input")
         }
-        return expression
+        return ParsedFilter(expression: expression, regexes: parser.regexes)
     }
 
     private init(source: String, limits: FilterLimits) throws(FilterError) {
@@ -254,7 +256,9 @@ struct TextParser {
                 throw FilterError(
                     .invalidValue, "'\(op.rawValue)' expects a string, found a \(value.typeName)", at: location)
             }
-            if op == .matches { try RegexCompiler.validate(text, limits: limits, at: location) }
+            if op == .matches, regexes[text] == nil {
+                regexes[text] = try RegexCompiler.compile(text, limits: limits, at: location)
+            }
             return .value(value)
         }
     }

@@ -44,10 +44,21 @@ struct Token: Sendable {
         }
     }
 
-    /// The word in lower case when this is a word, for keyword tests.
-    var keyword: String? {
-        if case .word(let word) = kind { return word.lowercased() }
-        return nil
+    /// The word in lower case when this is a word, for keyword tests; set once by the lexer, since the
+    /// parser asks several times per token.
+    let keyword: String?
+
+    init(kind: Kind, location: SourceLocation) {
+        self.kind = kind
+        self.location = location
+        // No keyword is longer than 10 characters ("startswith"); longer words need no lower-casing.
+        if case .word(let word) = kind, word.utf8.count <= 10 {
+            keyword = word.lowercased()
+        } else if case .word(let word) = kind {
+            keyword = word
+        } else {
+            keyword = nil
+        }
     }
 
     /// How the token reads in an error message: `'text'`, or `end of input`.
