@@ -6,14 +6,27 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PrismFilter", targets: ["PrismFilter"]),
+        .library(name: "PrismRegistry", targets: ["PrismRegistry"]),
         .executable(name: "prism", targets: ["prism"]),
         .executable(name: "prism-bench", targets: ["prism-bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(name: "PrismFilter"),
+        .target(
+            name: "PrismRegistry",
+            dependencies: [
+                "PrismFilter",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // The shared RegistrySlot conformance suite, reused by every registry backend's tests.
+        .target(name: "PrismRegistryConformance", dependencies: ["PrismRegistry", "PrismFilter"]),
         .executableTarget(
             name: "prism",
             dependencies: [
@@ -25,10 +38,13 @@ let package = Package(
             name: "prism-bench",
             dependencies: [
                 "PrismFilter",
+                "PrismRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PrismFilterTests", dependencies: ["PrismFilter"]),
+        .testTarget(
+            name: "PrismRegistryTests", dependencies: ["PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
         .testTarget(name: "EndToEndTests", dependencies: ["prism"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,168 @@
+import PrismFilter
+import Synchronization
+
+/// The in-memory registry slot: the fastest backend; its contents are lost when the process ends.
+///
+/// Identities live in a dense array (scans are sequential), with equality indexes for selective
+/// filters and a deadline heap for expiry. One `Mutex` guards the state: every operation is short and
+/// never suspends while holding it.
+public final class MemoryRegistry: RegistrySlot {
+    public let backend = "memory"
+
+    /// With automatic indexing, a path is indexed once a filter's equality on it would otherwise scan at
+    /// least this many identities...
+    static let autoIndexThreshold = 256
+    /// ...and at most this many paths are indexed automatically.
+    static let maxAutoIndexes = 8
+
+    private let state: Mutex<MemoryState>
+    private let automaticIndexes: Bool
+
+    /// - Parameter indexedFields: metadata paths to index; `nil` chooses automatically (see
+    ///   ``NamespaceSettings/indexedFields``).
+    public init(indexedFields: [[String]]? = nil) {
+        state = Mutex(MemoryState(indexedPaths: indexedFields ?? []))
+        automaticIndexes = indexedFields == nil
+    }
+
+    public func register(_ identity: Identity, replace: Bool, now: Timestamp) async throws(RegistryError) -> Identity? {
+        try state.withLock { state throws(RegistryError) -> Identity? in
+            var stored = identity
+            let existing = state.identity(named: identity.name).flatMap { $0.isExpired(at: now) ? nil : $0 }
+            if let existing {
+                guard replace else {
+                    throw RegistryError(
+                        .alreadyExists,
+                        "identity '\(identity.name)' is already registered; pass replace to overwrite it")
+                }
+                stored.registeredAt = existing.registeredAt
+            }
+            state.store(stored)
+            return existing
+        }
+    }
+
+    public func renew(
+        _ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp
+    ) async throws(RegistryError) -> Identity {
+        try state.withLock { state throws(RegistryError) -> Identity in
+            guard var identity = state.identity(named: name), !identity.isExpired(at: now) else {
+                throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
+            }
+            identity.expiresAt = expiresAt
+            identity.updatedAt = now
+            if let metadataPatch {
+                let merged = identity.metadata.merging(patch: metadataPatch)
+                try IdentityName.validate(metadata: merged)
+                identity.metadata = merged
+            }
+            state.store(identity)
+            return identity
+        }
+    }
+
+    public func remove(_ name: String, now: Timestamp) async throws(RegistryError) -> Identity? {
+        state.withLock { state in
+            state.delete(name).flatMap { $0.isExpired(at: now) ? nil : $0 }
+        }
+    }
+
+    public func get(_ name: String, now: Timestamp) async throws(RegistryError) -> Identity? {
+        state.withLock { state in
+            state.identity(named: name).flatMap { $0.isExpired(at: now) ? nil : $0 }
+        }
+    }
+
+    public func enumerate(_ query: EnumerationQuery, now: Timestamp) async throws(RegistryError) -> EnumerationPage {
+        let limit = max(1, query.limit)
+        return state.withLock { state in
+            var selection = PageSelection(order: query.sort, cursor: query.cursor, limit: limit)
+            var total = 0
+            forEachCandidate(in: &state, filter: query.filter, now: now) { identity in
+                total += 1
+                selection.consider(identity)
+            }
+            var page = selection.page(totalCount: total)
+            if !query.includeMetadata {
+                for index in page.identities.indices { page.identities[index].metadata = JSONObject() }
+            }
+            return page
+        }
+    }
+
+    public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {
+        state.withLock { state in
+            var names: [String] = []
+            forEachCandidate(in: &state, filter: filter, now: now) { identity in
+                if let limit, names.count >= limit { return }
+                names.append(identity.name)
+            }
+            return names
+        }
+    }
+
+    public func removeExpired(now: Timestamp, limit: Int) async throws(RegistryError) -> [Identity] {
+        state.withLock { $0.removeExpired(now: now, limit: limit) }
+    }
+
+    public func count(now: Timestamp) async throws(RegistryError) -> Int {
+        // Expired identities the sweeper has not removed yet are not counted; they are found through the
+        // deadline heap, so counting never scans every identity.
+        state.withLock { state in state.count - state.expiredCount(now: now) }
+    }
+
+    public func health() async -> SlotHealth {
+        let (count, indexes) = state.withLock { ($0.count, $0.indexes.keys.map { $0.joined(separator: ".") }) }
+        let indexed = indexes.isEmpty ? "no indexes" : "indexes: \(indexes.sorted().joined(separator: ", "))"
+        return SlotHealth(.healthy, "in memory, \(count) identities, \(indexed)")
+    }
+
+    public func close() async {}
+
+    /// The paths currently indexed, for tests and health details.
+    public var indexedPaths: [[String]] { state.withLock { Array($0.indexes.keys) } }
+
+    /// Calls `body` with each unexpired identity the filter matches, reading an index instead of scanning
+    /// when a top-level conjunct allows it.
+    private func forEachCandidate(
+        in state: inout MemoryState, filter: Filter?, now: Timestamp, _ body: (Identity) -> Void
+    ) {
+        if let filter, let names = candidateNames(in: &state, for: filter.expression) {
+            for name in names {
+                guard let identity = state.identity(named: name), !identity.isExpired(at: now),
+                    filter.matches(identity.metadata, identity: identity.name)
+                else { continue }
+                body(identity)
+            }
+            return
+        }
+        for index in state.identities.indices {
+            let identity = state.identities[index]
+            guard !identity.isExpired(at: now) else { continue }
+            if let filter, !filter.matches(identity.metadata, identity: identity.name) { continue }
+            body(identity)
+        }
+    }
+
+    /// The smallest candidate set any indexable conjunct gives, or `nil` to scan.
+    private func candidateNames(in state: inout MemoryState, for expression: FilterExpression) -> Set<String>? {
+        var best: Set<String>?
+        for conjunct in IndexablePredicate.conjuncts(of: expression) {
+            let names: Set<String>
+            switch conjunct {
+            case .identity(let list):
+                names = Set(list)
+            case .metadata(let path, let values):
+                if state.indexes[path] == nil, automaticIndexes, state.count >= Self.autoIndexThreshold,
+                    state.indexes.count < Self.maxAutoIndexes
+                {
+                    state.addIndex(path)
+                }
+                guard let index = state.indexes[path] else { continue }
+                names = index.names(equalTo: values)
+            }
+            if names.count < best?.count ?? .max { best = names }
+        }
+        return best
+    }
+}

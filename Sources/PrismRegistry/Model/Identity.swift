@@ -1,0 +1,71 @@
+import PrismFilter
+
+/// A registered identity: a device, service, user or agent, with its metadata and TTL.
+public struct Identity: Sendable, Hashable {
+    /// 1–256 characters of `A-Z a-z 0-9 . _ : -` (see ``IdentityName``).
+    public var name: String
+    /// A JSON object, at most ``IdentityName/maxMetadataBytes`` when encoded.
+    public var metadata: JSONObject
+    public var registeredAt: Timestamp
+    public var updatedAt: Timestamp
+    /// When the identity stops being visible; `nil` for no expiry.
+    public var expiresAt: Timestamp?
+
+    public init(
+        name: String, metadata: JSONObject, registeredAt: Timestamp, updatedAt: Timestamp, expiresAt: Timestamp?
+    ) {
+        self.name = name
+        self.metadata = metadata
+        self.registeredAt = registeredAt
+        self.updatedAt = updatedAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether the identity has expired at `now`: it is invisible from the instant its TTL runs out.
+    public func isExpired(at now: Timestamp) -> Bool {
+        guard let expiresAt else { return false }
+        return now >= expiresAt
+    }
+}
+
+/// The rules for identity names and metadata (DESIGN §3).
+public enum IdentityName {
+    public static let maxLength = 256
+    public static let maxMetadataBytes = 64 * 1024
+
+    /// Checks a name: 1–256 of `A-Z a-z 0-9 . _ : -`, so it is safe as a NATS subject token and a Redis key.
+    public static func validate(_ name: String) throws(RegistryError) {
+        let bytes = name.utf8
+        guard !bytes.isEmpty else { throw RegistryError(.invalidArgument, "identity name is empty") }
+        guard bytes.count <= maxLength else {
+            throw RegistryError(
+                .invalidArgument, "identity name is \(bytes.count) characters long; the limit is \(maxLength)")
+        }
+        for (offset, byte) in bytes.enumerated() where !isAllowed(byte) {
+            let shown = byte < 0x80 ? "'\(Character(Unicode.Scalar(byte)))'" : "a non-ASCII character"
+            throw RegistryError(
+                .invalidArgument,
+                "identity name '\(name)' has \(shown) at position \(offset + 1); "
+                    + "names use only A-Z a-z 0-9 . _ : -")
+        }
+    }
+
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
+            UInt8(ascii: "-"):
+            true
+        default: false
+        }
+    }
+
+    /// Checks the metadata's encoded size.
+    public static func validate(metadata: JSONObject) throws(RegistryError) {
+        let size = Value.object(metadata).jsonText.utf8.count
+        guard size <= maxMetadataBytes else {
+            throw RegistryError(
+                .invalidArgument, "metadata is \(size) bytes encoded; the limit is \(maxMetadataBytes) (64 KiB)")
+        }
+    }
+}
