@@ -122,12 +122,17 @@ public final class MemoryRegistry: RegistrySlot {
     /// The paths currently indexed, for tests and health details.
     public var indexedPaths: [[String]] { state.withLock { Array($0.indexes.keys) } }
 
+    /// How many identities the last enumerate or targets call examined: tests check that an indexed
+    /// equality does not scan.
+    var lastExaminedCount: Int { state.withLock { $0.lastExaminedCount } }
+
     /// Calls `body` with each unexpired identity the filter matches, reading an index instead of scanning
     /// when a top-level conjunct allows it.
     private func forEachCandidate(
         in state: inout MemoryState, filter: Filter?, now: Timestamp, _ body: (Identity) -> Void
     ) {
         if let filter, let names = candidateNames(in: &state, for: filter.expression) {
+            state.lastExaminedCount = names.count
             for name in names {
                 guard let identity = state.identity(named: name), !identity.isExpired(at: now),
                     filter.matches(identity.metadata, identity: identity.name)
@@ -136,6 +141,7 @@ public final class MemoryRegistry: RegistrySlot {
             }
             return
         }
+        state.lastExaminedCount = state.identities.count
         for index in state.identities.indices {
             let identity = state.identities[index]
             guard !identity.isExpired(at: now) else { continue }

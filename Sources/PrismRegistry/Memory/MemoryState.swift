@@ -9,6 +9,8 @@ struct MemoryState {
     /// Deadlines are never removed from the heap when an identity is renewed or removed; a popped entry
     /// that no longer matches the identity's `expiresAt` is skipped.
     private var deadlines = DeadlineHeap()
+    /// Diagnostics: how many identities the last query examined.
+    var lastExaminedCount = 0
 
     init(indexedPaths: [[String]]) {
         for path in indexedPaths { indexes[path] = EqualityIndex(path: path) }
