@@ -29,30 +29,34 @@ final class EventHub: Sendable {
     func publish(
         _ kind: RegistryEvent.Kind, identity: Identity?, multicast: MulticastSummary? = nil, at timestamp: Timestamp
     ) -> RegistryEvent {
-        state.withLock { state in
+        let (event, dropped) = state.withLock { state in
             state.revision += 1
             let event = RegistryEvent(
                 kind: kind, revision: state.revision, namespace: namespace, timestamp: timestamp, identity: identity,
                 multicast: multicast)
-            var dropped: [UInt64] = []
+            var dropped: [Watcher] = []
             for (id, watcher) in state.watchers {
                 if let filter = watcher.filter, let identity,
                     !filter.matches(identity.metadata, identity: identity.name)
                 {
                     continue
                 }
-                if case .dropped = watcher.continuation.yield(event) { dropped.append(id) }
+                if case .dropped = watcher.continuation.yield(event) {
+                    state.watchers[id] = nil
+                    dropped.append(watcher)
+                }
             }
-            for id in dropped {
-                let watcher = state.watchers.removeValue(forKey: id)
-                watcher?.continuation.finish(
-                    throwing: RegistryError(
-                        .resourceExhausted,
-                        "watcher fell more than \(watcher?.bufferSize ?? 0) events behind and was dropped; "
-                            + "watch again from the current revision"))
-            }
-            return event
+            return (event, dropped)
         }
+        // Finishing runs the stream's termination handler, which takes the lock: do it outside.
+        for watcher in dropped {
+            watcher.continuation.finish(
+                throwing: RegistryError(
+                    .resourceExhausted,
+                    "watcher fell more than \(watcher.bufferSize) events behind and was dropped; "
+                        + "watch again from the current revision"))
+        }
+        return event
     }
 
     /// A stream of future events (identity events only when they pass `filter`; MULTICAST always).
