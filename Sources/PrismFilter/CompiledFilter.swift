@@ -145,6 +145,10 @@ struct CompiledFilter: Sendable {
             return chain(operands[...], OrNode.init)
         case .test(.key(let name), .equalString(let expected), let negated):
             return KeyStringEqualNode(key: KeyTag(name), expected: expected, negated: negated)
+        case .test(.key(let name), .order(let bound, let accepts), let negated) where bound.isNumber:
+            return KeyNumberOrderNode(key: KeyTag(name), bound: bound, accepts: accepts, negated: negated)
+        case .test(.key(let name), .exists, let negated):
+            return KeyExistsNode(key: KeyTag(name), negated: negated)
         case .test(.key(let name), let test, let negated):
             return KeyTestNode(key: KeyTag(name), test: test, negated: negated)
         case .test(.keys(let names), let test, let negated):

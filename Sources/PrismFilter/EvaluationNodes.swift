@@ -122,3 +122,48 @@ final class IdentityTestNode: EvaluationNode {
         CompiledFilter.matches(.string(identity), test) != negated
     }
 }
+
+/// `key < number` (and the other orderings): numbers compare with numbers only.
+final class KeyNumberOrderNode: EvaluationNode {
+    let key: KeyTag
+    let bound: Value
+    let accepts: CompiledFilter.OrderSet
+    let negated: Bool
+
+    init(key: KeyTag, bound: Value, accepts: CompiledFilter.OrderSet, negated: Bool) {
+        self.key = key
+        self.bound = bound
+        self.accepts = accepts
+        self.negated = negated
+    }
+
+    func evaluate(_ metadata: JSONObject, _ identity: String) -> Bool {
+        guard let slot = metadata.slot(of: key) else { return negated }
+        let ordering: CompiledFilter.OrderSet
+        switch (metadata.value(atSlot: slot), bound) {
+        case (.double(let actual), .double(let limit)):
+            guard !actual.isNaN else { return negated }
+            ordering = actual < limit ? .less : (actual == limit ? .equal : .greater)
+        case (.int(let actual), .int(let limit)):
+            ordering = actual < limit ? .less : (actual == limit ? .equal : .greater)
+        case (let field, _):
+            return CompiledFilter.matches(field, .order(bound, accepts: accepts)) != negated
+        }
+        return accepts.contains(ordering) != negated
+    }
+}
+
+/// `key exists` / `key not exists`.
+final class KeyExistsNode: EvaluationNode {
+    let key: KeyTag
+    let negated: Bool
+
+    init(key: KeyTag, negated: Bool) {
+        self.key = key
+        self.negated = negated
+    }
+
+    func evaluate(_ metadata: JSONObject, _ identity: String) -> Bool {
+        (metadata.slot(of: key) != nil) != negated
+    }
+}

@@ -34,6 +34,14 @@ extension Value {
         }
     }
 
+    /// Whether this is an integer or a double.
+    public var isNumber: Bool {
+        switch self {
+        case .int, .double: true
+        default: false
+        }
+    }
+
     /// Whether this is a string, number, boolean or null.
     public var isScalar: Bool {
         switch self {

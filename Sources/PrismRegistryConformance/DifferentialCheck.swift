@@ -80,7 +80,8 @@ enum RandomMetadata {
         var metadata = JSONObject()
         for key in RandomFilters.keys where Int.random(in: 0..<5, using: &random) > 0 {
             switch Int.random(in: 0..<8, using: &random) {
-            case 0: metadata[key] = .array((0..<Int.random(in: 0...3, using: &random)).map { _ in scalar(using: &random) })
+            case 0:
+                metadata[key] = .array((0..<Int.random(in: 0...3, using: &random)).map { _ in scalar(using: &random) })
             case 1: metadata[key] = .object(["b": scalar(using: &random), "f": scalar(using: &random)])
             default: metadata[key] = scalar(using: &random)
             }
@@ -119,7 +120,8 @@ struct RandomFilters {
         case .in:
             return Predicate(
                 path: path, op: op,
-                operand: .list((0..<Int.random(in: 0...4, using: &random)).map { _ in RandomMetadata.scalar(using: &random) }))
+                operand: .list(
+                    (0..<Int.random(in: 0...4, using: &random)).map { _ in RandomMetadata.scalar(using: &random) }))
         case .startsWith, .endsWith:
             let text = ["s", "sen", "", "HQ", "r", "1", "dev-1"].randomElement(using: &random)!
             return Predicate(path: path, op: op, operand: .value(.string(text)))

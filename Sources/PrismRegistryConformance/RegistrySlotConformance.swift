@@ -49,7 +49,9 @@ public enum RegistrySlotConformance {
     }
 
     static func registerAndGet(_ slot: any RegistrySlot) async throws {
-        let metadata: JSONObject = ["type": "sensor", "floor": 1, "battery": 0.5, "tags": ["a", "b"], "loc": ["b": "HQ"]]
+        let metadata: JSONObject = [
+            "type": "sensor", "floor": 1, "battery": 0.5, "tags": ["a", "b"], "loc": ["b": "HQ"],
+        ]
         let previous = try await slot.register(identity("sensor-1", metadata), replace: false, now: start)
         #expect(previous == nil)
         let stored = try await slot.get("sensor-1", now: start)
@@ -104,7 +106,8 @@ public enum RegistrySlotConformance {
 
     static func renew(_ slot: any RegistrySlot) async throws {
         _ = try await slot.register(
-            identity("d", ["battery": 0.9, "fw": "1.0", "loc": ["b": "HQ", "f": 1]], expiresAt: start.adding(.seconds(10))),
+            identity(
+                "d", ["battery": 0.9, "fw": "1.0", "loc": ["b": "HQ", "f": 1]], expiresAt: start.adding(.seconds(10))),
             replace: false, now: start)
         let later = start.adding(.seconds(8))
         let renewed = try await slot.renew(
@@ -153,7 +156,8 @@ public enum RegistrySlotConformance {
         let second = try await slot.enumerate(
             EnumerationQuery(limit: 10, cursor: try EnumerationCursor(token: token)), now: start)
         #expect(second.identities.first?.name == "id-010")
-        let descending = try await slot.enumerate(EnumerationQuery(limit: 3, sort: .init(path: nil, descending: true)), now: start)
+        let descending = try await slot.enumerate(
+            EnumerationQuery(limit: 3, sort: .init(path: nil, descending: true)), now: start)
         #expect(descending.identities.map(\.name) == ["id-249", "id-248", "id-247"])
     }
 
@@ -171,7 +175,8 @@ public enum RegistrySlotConformance {
             var cursor: EnumerationCursor?
             repeat {
                 let page = try await slot.enumerate(
-                    EnumerationQuery(limit: 3, cursor: cursor, sort: SortOrder(path: ["floor"], descending: descending)),
+                    EnumerationQuery(
+                        limit: 3, cursor: cursor, sort: SortOrder(path: ["floor"], descending: descending)),
                     now: start)
                 names += page.identities.map(\.name)
                 cursor = page.nextCursor
@@ -188,7 +193,8 @@ public enum RegistrySlotConformance {
             _ = try await slot.register(identity("e\(index)", expiresAt: expiry), replace: false, now: start)
         }
         for index in 0..<50 {
-            _ = try await slot.register(identity("late\(index)", expiresAt: start.adding(.seconds(60))), replace: false, now: start)
+            _ = try await slot.register(
+                identity("late\(index)", expiresAt: start.adding(.seconds(60))), replace: false, now: start)
         }
         _ = try await slot.register(identity("kept"), replace: false, now: start)
         // Renewed before its deadline: must not be removed at the old one.
@@ -208,7 +214,8 @@ public enum RegistrySlotConformance {
     }
 
     static func withoutMetadata(_ slot: any RegistrySlot) async throws {
-        _ = try await slot.register(identity("m", ["secret": "x", "big": .array(Array(repeating: 1, count: 100))]), replace: false, now: start)
+        _ = try await slot.register(
+            identity("m", ["secret": "x", "big": .array(Array(repeating: 1, count: 100))]), replace: false, now: start)
         let page = try await slot.enumerate(EnumerationQuery(includeMetadata: false), now: start)
         #expect(page.identities.map(\.name) == ["m"])
         #expect(page.identities.first?.metadata.isEmpty == true)

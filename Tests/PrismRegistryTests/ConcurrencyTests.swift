@@ -26,7 +26,8 @@ struct ConcurrencyTests {
                 group.addTask {
                     for index in 0..<20 {
                         try await coordinator.register(
-                            "r\(registrant)-\(index)", metadata: ["registrant": .int(Int64(registrant)), "n": .int(Int64(index))])
+                            "r\(registrant)-\(index)",
+                            metadata: ["registrant": .int(Int64(registrant)), "n": .int(Int64(index))])
                     }
                 }
             }

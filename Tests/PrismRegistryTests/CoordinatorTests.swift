@@ -4,7 +4,9 @@ import Testing
 @testable import PrismRegistry
 
 /// A running coordinator on the memory registry and in-process messaging, with a manual clock.
-func makeCoordinator(_ settings: NamespaceSettings = NamespaceSettings(name: "test"), clock: ManualClock = ManualClock())
+func makeCoordinator(
+    _ settings: NamespaceSettings = NamespaceSettings(name: "test"), clock: ManualClock = ManualClock()
+)
     async throws -> Coordinator
 {
     let coordinator = Coordinator(
@@ -14,7 +16,10 @@ func makeCoordinator(_ settings: NamespaceSettings = NamespaceSettings(name: "te
     return coordinator
 }
 
-func expectError(_ code: RegistryError.Code, _ body: () async throws -> Void, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+func expectError(
+    _ code: RegistryError.Code, _ body: () async throws -> Void,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+)
     async
 {
     do {
@@ -110,7 +115,8 @@ struct CoordinatorIdentityTests {
     @Test("heartbeat extends the TTL and patches metadata; an expired identity cannot be renewed")
     func heartbeat() async throws {
         let clock = ManualClock()
-        let coordinator = try await makeCoordinator(NamespaceSettings(name: "hb", defaultTTL: .seconds(10)), clock: clock)
+        let coordinator = try await makeCoordinator(
+            NamespaceSettings(name: "hb", defaultTTL: .seconds(10)), clock: clock)
         try await coordinator.register("d", metadata: ["battery": 0.9])
         clock.advance(by: .seconds(9))
         let renewed = try await coordinator.heartbeat("d", metadataPatch: ["battery": 0.85])

@@ -38,7 +38,8 @@ struct MemoryRegistryTests {
         let slot = MemoryRegistry()
         try await fill(slot, count: 10_000)
         let filter = try Filter(#"type == "gateway" and floor >= 0"#)
-        let page = try await slot.enumerate(EnumerationQuery(filter: filter, limit: 100), now: RegistrySlotConformance.start)
+        let page = try await slot.enumerate(
+            EnumerationQuery(filter: filter, limit: 100), now: RegistrySlotConformance.start)
         #expect(page.totalCount == 10)
         #expect(slot.lastExaminedCount == 10)
         #expect(slot.indexedPaths.contains(["type"]))
@@ -46,7 +47,8 @@ struct MemoryRegistryTests {
             matching: try Filter(#"type in ["gateway"]"#), limit: nil, now: RegistrySlotConformance.start)
         #expect(targets.count == 10)
         #expect(slot.lastExaminedCount == 10)
-        _ = try await slot.targets(matching: try Filter(#"@id == "dev-5""#), limit: nil, now: RegistrySlotConformance.start)
+        _ = try await slot.targets(
+            matching: try Filter(#"@id == "dev-5""#), limit: nil, now: RegistrySlotConformance.start)
         #expect(slot.lastExaminedCount == 1)
     }
 
@@ -64,7 +66,8 @@ struct MemoryRegistryTests {
     func indexMaintenance() async throws {
         let slot = MemoryRegistry(indexedFields: [["type"]])
         let now = RegistrySlotConformance.start
-        let sensor = Identity(name: "x", metadata: ["type": "sensor"], registeredAt: now, updatedAt: now, expiresAt: nil)
+        let sensor = Identity(
+            name: "x", metadata: ["type": "sensor"], registeredAt: now, updatedAt: now, expiresAt: nil)
         _ = try await slot.register(sensor, replace: false, now: now)
         var changed = sensor
         changed.metadata = ["type": "gateway"]

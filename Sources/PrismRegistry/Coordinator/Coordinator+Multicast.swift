@@ -93,7 +93,8 @@ extension Coordinator {
     }
 
     /// Publishes in batches, a bounded number in flight, keeping target order in the result.
-    private func fanOut(to targets: [String], request: MulticastRequest, multicastID: String) async -> [DeliveryResult] {
+    private func fanOut(to targets: [String], request: MulticastRequest, multicastID: String) async -> [DeliveryResult]
+    {
         let batchSize = max(1, settings.multicastBatchSize)
         let batches = stride(from: 0, to: targets.count, by: batchSize).map {
             Array(targets[$0..<min($0 + batchSize, targets.count)])

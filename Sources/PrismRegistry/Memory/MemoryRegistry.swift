@@ -78,11 +78,11 @@ public final class MemoryRegistry: RegistrySlot {
         return state.withLock { state in
             var selection = PageSelection(order: query.sort, cursor: query.cursor, limit: limit)
             var total = 0
-            forEachCandidate(in: &state, filter: query.filter, now: now) { identity in
+            forEachCandidate(in: &state, filter: query.filter, now: now) { identity, position in
                 total += 1
-                selection.consider(identity)
+                selection.consider(identity, position: position)
             }
-            var page = selection.page(totalCount: total)
+            var page = selection.page(totalCount: total, identities: state.identities)
             if !query.includeMetadata {
                 for index in page.identities.indices { page.identities[index].metadata = JSONObject() }
             }
@@ -93,7 +93,7 @@ public final class MemoryRegistry: RegistrySlot {
     public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {
         state.withLock { state in
             var names: [String] = []
-            forEachCandidate(in: &state, filter: filter, now: now) { identity in
+            forEachCandidate(in: &state, filter: filter, now: now) { identity, _ in
                 if let limit, names.count >= limit { return }
                 names.append(identity.name)
             }
@@ -129,24 +129,35 @@ public final class MemoryRegistry: RegistrySlot {
     /// Calls `body` with each unexpired identity the filter matches, reading an index instead of scanning
     /// when a top-level conjunct allows it.
     private func forEachCandidate(
-        in state: inout MemoryState, filter: Filter?, now: Timestamp, _ body: (Identity) -> Void
+        in state: inout MemoryState, filter: Filter?, now: Timestamp, _ body: (borrowing Identity, Int) -> Void
     ) {
         if let filter, let names = candidateNames(in: &state, for: filter.expression) {
             state.lastExaminedCount = names.count
             for name in names {
-                guard let identity = state.identity(named: name), !identity.isExpired(at: now),
-                    filter.matches(identity.metadata, identity: identity.name)
+                guard let position = state.position(of: name) else { continue }
+                let identity = state.identities[position]
+                guard !identity.isExpired(at: now), filter.matches(identity.metadata, identity: identity.name)
                 else { continue }
-                body(identity)
+                body(identity, position)
             }
             return
         }
         state.lastExaminedCount = state.identities.count
-        for index in state.identities.indices {
-            let identity = state.identities[index]
-            guard !identity.isExpired(at: now) else { continue }
-            if let filter, !filter.matches(identity.metadata, identity: identity.name) { continue }
-            body(identity)
+        // Reading fields through the buffer, rather than copying each `Identity` out of the array, saves
+        // the reference counting of every copy: most of a scan's cost otherwise.
+        state.identities.withUnsafeBufferPointer { identities in
+            if let filter {
+                for position in identities.indices
+                where !identities[position].isExpired(at: now)
+                    && filter.matches(identities[position].metadata, identity: identities[position].name)
+                {
+                    body(identities[position], position)
+                }
+            } else {
+                for position in identities.indices where !identities[position].isExpired(at: now) {
+                    body(identities[position], position)
+                }
+            }
         }
     }
 

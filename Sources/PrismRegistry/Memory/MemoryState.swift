@@ -22,6 +22,8 @@ struct MemoryState {
         positions[name].map { identities[$0] }
     }
 
+    func position(of name: String) -> Int? { positions[name] }
+
     /// Inserts or overwrites.
     mutating func store(_ identity: Identity) {
         var previousExpiry: Timestamp?

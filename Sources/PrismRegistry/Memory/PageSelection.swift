@@ -2,19 +2,20 @@ import HeapModule
 import PrismFilter
 
 /// Keeps the first `limit` identities after a cursor in a sort order, without sorting every match:
-/// a bounded max-heap makes a page of k out of n matches cost O(n log k).
+/// a bounded max-heap makes a page of k out of n matches cost O(n log k). Entries are small (a name,
+/// a position in the registry's array, a sort value), so heap moves copy no metadata.
 struct PageSelection {
     struct Ranked: Comparable {
         var sortValue: Value?
-        var identity: Identity
+        var name: String
+        var position: Int
         var descending: Bool
         var byName: Bool
 
         static func < (lhs: Ranked, rhs: Ranked) -> Bool {
-            var comparison = lhs.byName ? 0 : Value.sortOrder(lhs.sortValue, rhs.sortValue)
-            if comparison == 0 {
-                comparison = lhs.identity.name < rhs.identity.name ? -1 : (lhs.identity.name == rhs.identity.name ? 0 : 1)
-            }
+            if lhs.byName { return lhs.descending ? lhs.name > rhs.name : lhs.name < rhs.name }
+            var comparison = Value.sortOrder(lhs.sortValue, rhs.sortValue)
+            if comparison == 0 { comparison = lhs.name < rhs.name ? -1 : (lhs.name == rhs.name ? 0 : 1) }
             return lhs.descending ? comparison > 0 : comparison < 0
         }
 
@@ -33,11 +34,12 @@ struct PageSelection {
         self.limit = limit
     }
 
-    mutating func consider(_ identity: Identity) {
+    mutating func consider(_ identity: Identity, position: Int) {
         let sortValue = order.path.flatMap { identity.metadata.value(at: $0) }
         if let cursor, !cursor.precedes(sortValue: sortValue, name: identity.name, in: order) { return }
         let ranked = Ranked(
-            sortValue: sortValue, identity: identity, descending: order.descending, byName: order.path == nil)
+            sortValue: sortValue, name: identity.name, position: position, descending: order.descending,
+            byName: order.path == nil)
         if heap.count <= limit {
             heap.insert(ranked)
         } else if ranked < heap.max! {
@@ -45,14 +47,16 @@ struct PageSelection {
         }
     }
 
-    func page(totalCount: Int) -> EnumerationPage {
+    /// The page, reading identities from the registry's array by position.
+    func page(totalCount: Int, identities: [Identity]) -> EnumerationPage {
         var ranked = heap.unordered.sorted()
         var next: EnumerationCursor?
         if ranked.count > limit {
             ranked.removeLast()
             let last = ranked[ranked.count - 1]
-            next = EnumerationCursor(sortValue: order.path == nil ? nil : last.sortValue, name: last.identity.name)
+            next = EnumerationCursor(sortValue: order.path == nil ? nil : last.sortValue, name: last.name)
         }
-        return EnumerationPage(identities: ranked.map(\.identity), totalCount: totalCount, nextCursor: next)
+        return EnumerationPage(
+            identities: ranked.map { identities[$0.position] }, totalCount: totalCount, nextCursor: next)
     }
 }

@@ -15,7 +15,8 @@ final class AckWaiter: Sendable {
     private let state: Mutex<State>
 
     init(messages: [OutboundMessage]) {
-        positions = Dictionary(messages.enumerated().map { ($1.messageID, $0) }, uniquingKeysWith: { first, _ in first })
+        positions = Dictionary(
+            messages.enumerated().map { ($1.messageID, $0) }, uniquingKeysWith: { first, _ in first })
         identities = messages.map(\.identity)
         state = Mutex(State(results: Array(repeating: nil, count: messages.count), unsettled: messages.count))
     }

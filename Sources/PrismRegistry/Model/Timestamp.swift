@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// A wall-clock instant in milliseconds since the Unix epoch: what expiry times are stored as in every
 /// backend (Redis PEXPIREAT, SQLite integers) and what the API reports.

@@ -6,8 +6,10 @@ final class RegistryStats: Sendable {
     private struct State {
         var counters = StatsSnapshot.Counters()
         var registerLatency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .two)
-        var enumerateLatency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .two)
-        var multicastLatency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
+        var enumerateLatency = Histogram<UInt64>(
+            highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .two)
+        var multicastLatency = Histogram<UInt64>(
+            highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .two)
     }
 
     private let state = Mutex(State())
@@ -16,9 +18,15 @@ final class RegistryStats: Sendable {
         state.withLock { update(&$0.counters) }
     }
 
-    func recordRegister(_ duration: Duration) { state.withLock { _ = $0.registerLatency.record(duration.microseconds) } }
-    func recordEnumerate(_ duration: Duration) { state.withLock { _ = $0.enumerateLatency.record(duration.microseconds) } }
-    func recordMulticast(_ duration: Duration) { state.withLock { _ = $0.multicastLatency.record(duration.microseconds) } }
+    func recordRegister(_ duration: Duration) {
+        state.withLock { _ = $0.registerLatency.record(duration.microseconds) }
+    }
+    func recordEnumerate(_ duration: Duration) {
+        state.withLock { _ = $0.enumerateLatency.record(duration.microseconds) }
+    }
+    func recordMulticast(_ duration: Duration) {
+        state.withLock { _ = $0.multicastLatency.record(duration.microseconds) }
+    }
 
     func snapshot() -> StatsSnapshot {
         state.withLock { state in
