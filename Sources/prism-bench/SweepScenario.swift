@@ -24,11 +24,10 @@ struct SweepScenario: AsyncParsableCommand {
     func run() async throws {
         let coordinator = try await RegistryFixtures.coordinator()
         try await RegistryFixtures.fill(coordinator, count: resident, prefix: "resident")
-        let events = try coordinator.watch(bufferSize: expiring + 10)
-        let ttlStart = Stopwatch.now()
         try await RegistryFixtures.fill(coordinator, count: expiring, ttl: .seconds(1), prefix: "brief")
-        let registered = Double(Stopwatch.now() - ttlStart) / 1e9
-        try await Task.sleep(for: .seconds(max(0, 1.05 - registered)) + .milliseconds(1100))
+        // Watch from here: the sweep's EXPIRED events are what the watcher must receive.
+        let events = try coordinator.watch(bufferSize: expiring + 10)
+        try await Task.sleep(for: .milliseconds(1100))
         let start = Stopwatch.now()
         let swept = try await coordinator.sweepExpired()
         let elapsed = Double(Stopwatch.now() - start)
