@@ -17,6 +17,7 @@ public enum RegistrySlotConformance {
     public static let checks: [(name: String, run: Check)] = [
         ("register and get", registerAndGet),
         ("already exists without replace", alreadyExists),
+        ("capacity is enforced on new names only", capacity),
         ("expired identities are invisible from the instant of expiry", expiryInstant),
         ("renew extends and patches", renew),
         ("remove is idempotent", remove),
@@ -76,6 +77,23 @@ public enum RegistrySlotConformance {
         #expect(replaced?.metadata == ["v": 3])
         #expect(replaced?.registeredAt == start, "replace keeps the original registration time")
         #expect(replaced?.updatedAt == later)
+    }
+
+    static func capacity(_ slot: any RegistrySlot) async throws {
+        _ = try await slot.register(identity("c1"), replace: false, capacity: 2, now: start)
+        _ = try await slot.register(
+            identity("c2", expiresAt: start.adding(.seconds(5))), replace: false, capacity: 2, now: start)
+        await #expect {
+            _ = try await slot.register(identity("c3"), replace: false, capacity: 2, now: start)
+        } throws: { error in
+            (error as? RegistryError)?.code == .resourceExhausted
+        }
+        // Replacing an existing name adds nothing.
+        _ = try await slot.register(identity("c1", ["v": 2]), replace: true, capacity: 2, now: start)
+        // An expired identity no longer takes a place, even before it is swept.
+        let later = start.adding(.seconds(5))
+        _ = try await slot.register(identity("c3", at: later), replace: false, capacity: 2, now: later)
+        #expect(try await slot.count(now: later) == 2)
     }
 
     static func expiryInstant(_ slot: any RegistrySlot) async throws {

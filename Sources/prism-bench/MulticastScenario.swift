@@ -20,6 +20,12 @@ struct MulticastScenario: AsyncParsableCommand {
     @Option(help: "Timed runs.")
     var runs = 10
 
+    @Flag(
+        help:
+            "Subscribers do not read while the multicast runs (messages queue in their buffers), isolating the fan-out from waking 1 task per message."
+    )
+    var idleSubscribers = false
+
     @Flag(help: "Print JSON (always).")
     var json = false
 
@@ -31,8 +37,13 @@ struct MulticastScenario: AsyncParsableCommand {
         try await RegistryFixtures.fill(coordinator, count: targets)
         let messaging = coordinator.messaging
         var devices: [Task<Void, Never>] = []
+        var idle: [MessageSubscription] = []
         for index in 0..<targets {
             let subscription = try await messaging.subscribe(to: ["dev-\(index)"])
+            if idleSubscribers {
+                idle.append(subscription)
+                continue
+            }
             devices.append(
                 Task {
                     for await message in subscription where message.ackRequested {
@@ -54,6 +65,7 @@ struct MulticastScenario: AsyncParsableCommand {
         report.add("messaging", "inproc")
         report.add("delivery", .string(delivery))
         report.add("targets", targets)
+        report.add("subscribers_reading", .bool(!idleSubscribers))
         report.add("delivered", last?.deliveredCount ?? 0)
         report.add("failed", last?.failedCount ?? 0)
         report.add("timeout", last?.timeoutCount ?? 0)
@@ -62,5 +74,6 @@ struct MulticastScenario: AsyncParsableCommand {
         report.add("messages_per_second", Double(targets) / (times.median / 1e9))
         report.print()
         for device in devices { device.cancel() }
+        for subscription in idle { subscription.cancel() }
     }
 }

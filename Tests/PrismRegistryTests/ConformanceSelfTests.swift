@@ -12,8 +12,10 @@ struct ConformanceSelfTests {
         let inner = MemoryRegistry()
         var backend: String { "lossy" }
 
-        func register(_ identity: Identity, replace: Bool, now: Timestamp) async throws(RegistryError) -> Identity? {
-            try await inner.register(identity, replace: replace, now: now)
+        func register(_ identity: Identity, replace: Bool, capacity: Int?, now: Timestamp)
+            async throws(RegistryError) -> Identity?
+        {
+            try await inner.register(identity, replace: replace, capacity: capacity, now: now)
         }
         func renew(_ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp)
             async throws(RegistryError) -> Identity

@@ -75,7 +75,7 @@ struct MulticastTests {
         let coordinator = try await makeCoordinator()
         try await coordinator.register("x")
         for blank in [nil, "", "   ", "{}", "true"] as [String?] {
-            await expectError(.failedPrecondition) {
+            await expectError(.invalidArgument) {
                 _ = try await coordinator.multicast(MulticastRequest(filter: blank, payload: []))
             }
         }

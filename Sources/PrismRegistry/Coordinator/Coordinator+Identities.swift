@@ -17,15 +17,17 @@ extension Coordinator {
         try IdentityName.validate(metadata: metadata)
         let now = clock.now()
         let expiresAt = try expiry(for: ttl, now: now)
-        if let maxIdentities = settings.maxIdentities {
-            let existing = try await registry.get(name, now: now)
-            if existing == nil, try await registry.count(now: now) >= maxIdentities {
-                throw RegistryError(
-                    .resourceExhausted, "namespace '\(self.name)' holds its maximum of \(maxIdentities) identities")
-            }
-        }
         let identity = Identity(name: name, metadata: metadata, registeredAt: now, updatedAt: now, expiresAt: expiresAt)
-        let previous = try await registry.register(identity, replace: replace, now: now)
+        let previous: Identity?
+        do {
+            previous = try await registry.register(
+                identity, replace: replace, capacity: settings.maxIdentities, now: now)
+        } catch  where error.code == .resourceExhausted {
+            throw RegistryError(
+                .resourceExhausted,
+                "namespace '\(self.name)' holds its maximum of \(settings.maxIdentities ?? 0) identities; "
+                    + "unregister some or raise max_identities")
+        }
         var stored = identity
         if let previous { stored.registeredAt = previous.registeredAt }
         stats.count { previous == nil ? ($0.registrations += 1) : ($0.updates += 1) }

@@ -62,7 +62,7 @@ extension Coordinator {
         let filter = try parseFilter(request.filter)
         if filter == nil || filter?.matchesEverything == true, !request.all {
             throw RegistryError(
-                .failedPrecondition, "refusing to multicast with an empty filter; give a filter, or set all")
+                .invalidArgument, "refusing to multicast with an empty filter; give a filter, or set all")
         }
         if let maxTargets = request.maxTargets, maxTargets < 0 {
             throw RegistryError(.invalidArgument, "max_targets must not be negative")

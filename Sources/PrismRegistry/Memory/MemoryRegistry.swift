@@ -25,7 +25,9 @@ public final class MemoryRegistry: RegistrySlot {
         automaticIndexes = indexedFields == nil
     }
 
-    public func register(_ identity: Identity, replace: Bool, now: Timestamp) async throws(RegistryError) -> Identity? {
+    public func register(
+        _ identity: Identity, replace: Bool, capacity: Int?, now: Timestamp
+    ) async throws(RegistryError) -> Identity? {
         try state.withLock { state throws(RegistryError) -> Identity? in
             var stored = identity
             let existing = state.identity(named: identity.name).flatMap { $0.isExpired(at: now) ? nil : $0 }
@@ -36,6 +38,8 @@ public final class MemoryRegistry: RegistrySlot {
                         "identity '\(identity.name)' is already registered; pass replace to overwrite it")
                 }
                 stored.registeredAt = existing.registeredAt
+            } else if let capacity, state.count - state.expiredCount(now: now) >= capacity {
+                throw RegistryError(.resourceExhausted, "the namespace holds its maximum of \(capacity) identities")
             }
             state.store(stored)
             return existing

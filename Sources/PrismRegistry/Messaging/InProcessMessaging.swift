@@ -11,7 +11,7 @@ public final class InProcessMessaging: MessagingSlot {
     public let subscriberBufferSize: Int
 
     private struct State {
-        var subscribers: [String: [UInt64: AsyncStream<InboundMessage>.Continuation]] = [:]
+        var subscribers: [String: [UInt64: Mailbox]] = [:]
         var nextSubscriberID: UInt64 = 0
         /// Messages awaiting an ack, by message ID.
         var pending: [String: AckWaiter] = [:]
@@ -55,25 +55,22 @@ public final class InProcessMessaging: MessagingSlot {
     }
 
     public func subscribe(to identities: [String]) async throws(RegistryError) -> MessageSubscription {
-        let (stream, continuation) = AsyncStream<InboundMessage>.makeStream(
-            bufferingPolicy: .bufferingOldest(subscriberBufferSize))
+        let mailbox = Mailbox(capacity: subscriberBufferSize)
         let id = state.withLock { state in
             let id = state.nextSubscriberID
             state.nextSubscriberID += 1
-            for identity in identities { state.subscribers[identity, default: [:]][id] = continuation }
+            for identity in identities { state.subscribers[identity, default: [:]][id] = mailbox }
             return id
         }
-        let unsubscribe: @Sendable () -> Void = { [weak self] in
+        return MessageSubscription(mailbox: mailbox) { [weak self] in
             self?.state.withLock { state in
                 for identity in identities {
                     state.subscribers[identity]?[id] = nil
                     if state.subscribers[identity]?.isEmpty == true { state.subscribers[identity] = nil }
                 }
             }
-            continuation.finish()
+            mailbox.finish()
         }
-        continuation.onTermination = { _ in unsubscribe() }
-        return MessageSubscription(stream: stream, onCancel: unsubscribe)
     }
 
     public func acknowledge(messageID: String, error: String?) async throws(RegistryError) {
@@ -93,11 +90,11 @@ public final class InProcessMessaging: MessagingSlot {
     }
 
     public func close() async {
-        let continuations = state.withLock { state in
+        let mailboxes = state.withLock { state in
             defer { state.subscribers = [:] }
             return state.subscribers.values.flatMap(\.values)
         }
-        for continuation in continuations { continuation.finish() }
+        for mailbox in mailboxes { mailbox.finish() }
     }
 
     /// Hands `message` to every subscriber of its identity.
@@ -106,10 +103,9 @@ public final class InProcessMessaging: MessagingSlot {
             return DeliveryResult(identity: message.identity, status: .failed, error: "no subscriber")
         }
         var accepted = false
-        for continuation in subscribers.values {
-            if case .enqueued = continuation.yield(InboundMessage(message: message, ackRequested: ackRequested)) {
-                accepted = true
-            }
+        let inbound = InboundMessage(message: message, ackRequested: ackRequested)
+        for mailbox in subscribers.values where mailbox.push(inbound) == .enqueued {
+            accepted = true
         }
         return accepted
             ? DeliveryResult(identity: message.identity, status: .delivered)

@@ -7,12 +7,12 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
             case invalidArgument, alreadyExists, notFound, resourceExhausted, unavailable, deadlineExceeded
-            case failedPrecondition
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
 
-        /// The request is malformed: a bad name, filter, TTL or metadata. Retrying will not help.
+        /// The request is malformed: a bad name, filter, TTL or metadata, or an empty multicast filter
+        /// without `all`. Retrying will not help.
         public static let invalidArgument = Code(.invalidArgument)
         /// Registering an identity that exists, without `replace`.
         public static let alreadyExists = Code(.alreadyExists)
@@ -24,8 +24,6 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         public static let unavailable = Code(.unavailable)
         /// The operation did not finish in time.
         public static let deadlineExceeded = Code(.deadlineExceeded)
-        /// The operation is not allowed in the current state (e.g. an empty multicast filter without `all`).
-        public static let failedPrecondition = Code(.failedPrecondition)
 
         public var description: String { kind.rawValue }
     }

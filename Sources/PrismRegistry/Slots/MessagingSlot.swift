@@ -28,15 +28,18 @@ public protocol MessagingSlot: Sendable {
 }
 
 /// A message on its way to one identity.
-public struct OutboundMessage: Sendable {
-    public var identity: String
+///
+/// A class, not a struct: a message passes through several hands (fan-out, slot, subscriber queue, API
+/// stream), and copying a reference costs one reference count where the fields would cost five.
+public final class OutboundMessage: Sendable {
+    public let identity: String
     /// Unique per message; acks name it.
-    public var messageID: String
+    public let messageID: String
     /// Shared by all messages of one multicast.
-    public var multicastID: String
-    public var namespace: String
-    public var payload: [UInt8]
-    public var contentType: String
+    public let multicastID: String
+    public let namespace: String
+    public let payload: [UInt8]
+    public let contentType: String
 
     public init(
         identity: String, messageID: String, multicastID: String, namespace: String, payload: [UInt8],
@@ -86,19 +89,41 @@ public struct DeliveryResult: Sendable, Equatable {
     }
 }
 
-/// Messages for subscribed identities; iterate it, and cancel it (or drop it) to unsubscribe.
+/// Messages for subscribed identities; iterate it (from one task), and cancel it to unsubscribe.
+/// Dropping every copy of it unsubscribes too.
 public struct MessageSubscription: AsyncSequence, Sendable {
     public typealias Element = InboundMessage
-    private let stream: AsyncStream<InboundMessage>
-    private let onCancel: @Sendable () -> Void
 
-    public init(stream: AsyncStream<InboundMessage>, onCancel: @escaping @Sendable () -> Void) {
-        self.stream = stream
-        self.onCancel = onCancel
+    /// Unsubscribes when the last copy of the subscription (or its iterator) goes away.
+    fileprivate final class Handle: Sendable {
+        let mailbox: Mailbox
+        let onCancel: @Sendable () -> Void
+
+        init(mailbox: Mailbox, onCancel: @escaping @Sendable () -> Void) {
+            self.mailbox = mailbox
+            self.onCancel = onCancel
+        }
+
+        deinit { onCancel() }
     }
 
-    public func makeAsyncIterator() -> AsyncStream<InboundMessage>.AsyncIterator { stream.makeAsyncIterator() }
+    private let handle: Handle
 
-    /// Stops delivery; the sequence then ends.
-    public func cancel() { onCancel() }
+    /// - Parameters:
+    ///   - mailbox: where the slot pushes this subscription's messages.
+    ///   - onCancel: removes the subscription from the slot and finishes the mailbox; called once or more.
+    public init(mailbox: Mailbox, onCancel: @escaping @Sendable () -> Void) {
+        handle = Handle(mailbox: mailbox, onCancel: onCancel)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        fileprivate let handle: Handle
+
+        public mutating func next() async -> InboundMessage? { await handle.mailbox.next() }
+    }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(handle: handle) }
+
+    /// Stops delivery; iteration then ends after the queued messages.
+    public func cancel() { handle.onCancel() }
 }

@@ -13,8 +13,11 @@ public protocol RegistrySlot: Sendable {
 
     /// Stores `identity`. Without `replace`, an existing unexpired identity of that name is
     /// ``RegistryError/Code/alreadyExists``. With `replace`, it is overwritten but keeps its `registeredAt`.
+    /// - Parameter capacity: when given, adding a new name while `capacity` unexpired identities exist is
+    ///   ``RegistryError/Code/resourceExhausted``; checked atomically with the insert.
     /// - Returns: the previous unexpired identity, if any.
-    func register(_ identity: Identity, replace: Bool, now: Timestamp) async throws(RegistryError) -> Identity?
+    func register(_ identity: Identity, replace: Bool, capacity: Int?, now: Timestamp) async throws(RegistryError)
+        -> Identity?
 
     /// Renews an unexpired identity: sets `expiresAt` and `updatedAt`, and applies `metadataPatch`
     /// (an RFC 7386 merge patch) when given.
@@ -47,6 +50,13 @@ public protocol RegistrySlot: Sendable {
 
     /// Releases connections and files; the slot is unusable afterwards.
     func close() async
+}
+
+extension RegistrySlot {
+    /// Stores `identity` with no capacity limit.
+    public func register(_ identity: Identity, replace: Bool, now: Timestamp) async throws(RegistryError) -> Identity? {
+        try await register(identity, replace: replace, capacity: nil, now: now)
+    }
 }
 
 /// What an enumeration asks for.
