@@ -125,7 +125,7 @@ struct CoordinatorIdentityTests {
         clock.advance(by: .seconds(9))
         #expect(try await coordinator.get("d").name == "d")
         clock.advance(by: .seconds(1))
-        await expectError(.notFound) { try await coordinator.get("d") }
+        await expectError(.notFound) { _ = try await coordinator.get("d") }
         await expectError(.notFound) { try await coordinator.heartbeat("d") }
     }
 
@@ -135,7 +135,7 @@ struct CoordinatorIdentityTests {
         try await coordinator.register("u")
         #expect(try await coordinator.unregister("u"))
         #expect(try await coordinator.unregister("u") == false)
-        await expectError(.notFound) { try await coordinator.get("u") }
+        await expectError(.notFound) { _ = try await coordinator.get("u") }
     }
 
     @Test("an identity is invisible at the exact instant it expires; the sweep announces it once")
@@ -149,7 +149,7 @@ struct CoordinatorIdentityTests {
         #expect(try await coordinator.enumerate(EnumerateRequest(filter: "k == 1")).totalCount == 2)
         clock.advance(by: .milliseconds(1))
         #expect(try await coordinator.enumerate(EnumerateRequest(filter: "k == 1")).identities.map(\.name) == ["long"])
-        await expectError(.notFound) { try await coordinator.get("short") }
+        await expectError(.notFound) { _ = try await coordinator.get("short") }
         #expect(try await coordinator.sweepExpired() == 1)
         #expect(try await coordinator.sweepExpired() == 0)
         var kinds: [(RegistryEvent.Kind, String, UInt64)] = []
@@ -193,6 +193,6 @@ struct CoordinatorIdentityTests {
         #expect(health.status == .healthy)
         #expect(health.registry.detail.contains("in memory"))
         await coordinator.stop()
-        await expectError(.unavailable) { try await coordinator.get("x") }
+        await expectError(.unavailable) { _ = try await coordinator.get("x") }
     }
 }
