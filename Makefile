@@ -2,7 +2,8 @@
 SWIFT ?= swift
 # Services `make test` starts for the suite (scripts/with-services.sh): later issues add redis and nats.
 TEST_SERVICES ?=
-DEBIAN_PACKAGES ?=
+# Debian packages the build needs beyond the toolchain (scripts/install-deps.sh installs them).
+DEBIAN_PACKAGES ?= libsqlite3-dev
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 120
 

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "PrismFilter", targets: ["PrismFilter"]),
         .library(name: "PrismRegistry", targets: ["PrismRegistry"]),
+        .library(name: "PrismSQLite", targets: ["PrismSQLite"]),
         .executable(name: "prism", targets: ["prism"]),
         .executable(name: "prism-bench", targets: ["prism-bench"]),
     ],
@@ -25,6 +26,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "PrismSQLite", dependencies: ["CSQLite", "PrismRegistry", "PrismFilter"]),
         // The shared RegistrySlot conformance suite, reused by every registry backend's tests.
         .target(name: "PrismRegistryConformance", dependencies: ["PrismRegistry", "PrismFilter"]),
         .executableTarget(
@@ -39,12 +42,16 @@ let package = Package(
             dependencies: [
                 "PrismFilter",
                 "PrismRegistry",
+                "PrismSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PrismFilterTests", dependencies: ["PrismFilter"]),
         .testTarget(
             name: "PrismRegistryTests", dependencies: ["PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
+        .testTarget(
+            name: "PrismSQLiteTests",
+            dependencies: ["PrismSQLite", "PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
         .testTarget(name: "EndToEndTests", dependencies: ["prism"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # Packages every build needs; issues that add a C library or a server extend this list.
-packages=(make git pkg-config "$@")
+packages=(make git pkg-config python3 "$@")
 
 missing=()
 for package in "${packages[@]}"; do

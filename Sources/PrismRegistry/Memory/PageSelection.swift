@@ -3,8 +3,9 @@ import PrismFilter
 
 /// Keeps the first `limit` identities after a cursor in a sort order, without sorting every match:
 /// a bounded max-heap makes a page of k out of n matches cost O(n log k). Entries are small (a name,
-/// a position in the registry's array, a sort value), so heap moves copy no metadata.
-struct PageSelection {
+/// a position in the caller's array, a sort value), so heap moves copy no metadata. Registry slots
+/// that paginate in Swift share it, so every backend orders and pages identically.
+public struct PageSelection {
     struct Ranked: Comparable {
         var sortValue: Value?
         var name: String
@@ -28,13 +29,14 @@ struct PageSelection {
     /// Holds up to limit + 1 entries; the extra one tells whether there is a next page.
     private var heap = Heap<Ranked>()
 
-    init(order: SortOrder, cursor: EnumerationCursor?, limit: Int) {
+    public init(order: SortOrder, cursor: EnumerationCursor?, limit: Int) {
         self.order = order
         self.cursor = cursor
         self.limit = limit
     }
 
-    mutating func consider(_ identity: Identity, position: Int) {
+    /// Offers the identity stored at `position` of the caller's array.
+    public mutating func consider(_ identity: Identity, position: Int) {
         let sortValue = order.path.flatMap { identity.metadata.value(at: $0) }
         if let cursor, !cursor.precedes(sortValue: sortValue, name: identity.name, in: order) { return }
         let ranked = Ranked(
@@ -47,8 +49,8 @@ struct PageSelection {
         }
     }
 
-    /// The page, reading identities from the registry's array by position.
-    func page(totalCount: Int, identities: [Identity]) -> EnumerationPage {
+    /// The page, reading identities from the caller's array by position.
+    public func page(totalCount: Int, identities: [Identity]) -> EnumerationPage {
         var ranked = heap.unordered.sorted()
         var next: EnumerationCursor?
         if ranked.count > limit {

@@ -1,0 +1,97 @@
+import PrismFilter
+import PrismRegistry
+
+extension SQLiteRegistry {
+    /// The WHERE clause for unexpired identities of this namespace that a filter may select, its
+    /// parameters (`?1` namespace, `?2` now, then the filter's), and whether SQL alone decides the filter.
+    private func selection(_ filter: Filter?, now: Timestamp) -> (sql: String, parameters: [SQLiteValue], exact: Bool) {
+        var sql = "namespace = ?1 AND \(Self.unexpired)"
+        var parameters: [SQLiteValue] = [.text(namespace), .integer(now.milliseconds)]
+        guard let filter else { return (sql, parameters, true) }
+        guard pushdown else { return (sql, parameters, false) }
+        let compiled = SQLFilter.compile(filter.expression, firstParameter: 3)
+        sql += " AND " + compiled.sql
+        parameters += compiled.parameters
+        return (sql, parameters, compiled.exact)
+    }
+
+    public func enumerate(_ query: EnumerationQuery, now: Timestamp) async throws(RegistryError) -> EnumerationPage {
+        let (condition, parameters, exact) = selection(query.filter, now: now)
+        let limit = max(1, query.limit)
+        let filter = query.filter
+        if exact, query.sort.path == nil {
+            return try await database.read { connection throws(RegistryError) -> EnumerationPage in
+                try Self.keysetPage(
+                    condition: condition, parameters: parameters, limit: limit, cursor: query.cursor,
+                    descending: query.sort.descending, includeMetadata: query.includeMetadata, in: connection)
+            }
+        }
+        // Sorting by a metadata field, or a filter SQL cannot decide alone: rank in Swift like every slot.
+        return try await database.read { connection throws(RegistryError) -> EnumerationPage in
+            var candidates: [Identity] = []
+            try connection.query("SELECT \(Self.columns) FROM identities WHERE \(condition)", parameters) {
+                row throws(RegistryError) in
+                let identity = Self.identity(from: row)
+                if exact || filter?.matches(identity.metadata, identity: identity.name) != false {
+                    candidates.append(identity)
+                }
+            }
+            var selection = PageSelection(order: query.sort, cursor: query.cursor, limit: limit)
+            for (position, identity) in candidates.enumerated() { selection.consider(identity, position: position) }
+            var page = selection.page(totalCount: candidates.count, identities: candidates)
+            if !query.includeMetadata {
+                for index in page.identities.indices { page.identities[index].metadata = JSONObject() }
+            }
+            return page
+        }
+    }
+
+    /// A page ordered by name, straight from the primary key.
+    private static func keysetPage(
+        condition: String, parameters: [SQLiteValue], limit: Int, cursor: EnumerationCursor?, descending: Bool,
+        includeMetadata: Bool, in connection: SQLiteConnection
+    ) throws(RegistryError) -> EnumerationPage {
+        var total = 0
+        try connection.query("SELECT count(*) FROM identities WHERE \(condition)", parameters) {
+            row throws(RegistryError) in total = Int(row.integer(0))
+        }
+        var sql = "SELECT \(includeMetadata ? columns : "name, '{}', registered_at, updated_at, expires_at") "
+            + "FROM identities WHERE \(condition)"
+        var pageParameters = parameters
+        if let cursor {
+            pageParameters.append(.text(cursor.name))
+            sql += " AND name \(descending ? "<" : ">") ?\(pageParameters.count)"
+        }
+        pageParameters.append(.integer(Int64(limit + 1)))
+        sql += " ORDER BY name \(descending ? "DESC" : "ASC") LIMIT ?\(pageParameters.count)"
+        var identities: [Identity] = []
+        try connection.query(sql, pageParameters) { row throws(RegistryError) in identities.append(identity(from: row)) }
+        var next: EnumerationCursor?
+        if identities.count > limit {
+            identities.removeLast()
+            next = EnumerationCursor(sortValue: nil, name: identities[identities.count - 1].name)
+        }
+        return EnumerationPage(identities: identities, totalCount: total, nextCursor: next)
+    }
+
+    public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {
+        let (condition, parameters, exact) = selection(filter, now: now)
+        return try await database.read { connection throws(RegistryError) -> [String] in
+            var names: [String] = []
+            let sql =
+                exact
+                ? "SELECT name FROM identities WHERE \(condition)"
+                : "SELECT \(Self.columns) FROM identities WHERE \(condition)"
+            try connection.query(sql, parameters) { row throws(RegistryError) in
+                if let limit, names.count >= limit { return }
+                if exact {
+                    names.append(row.text(0))
+                } else {
+                    let identity = Self.identity(from: row)
+                    if filter?.matches(identity.metadata, identity: identity.name) != false { names.append(identity.name) }
+                }
+            }
+            return names
+        }
+    }
+}
