@@ -28,6 +28,9 @@ let package = Package(
         ),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "PrismSQLite", dependencies: ["CSQLite", "PrismRegistry", "PrismFilter"]),
+        .executableTarget(
+            name: "prism-sqlite-crash-writer", dependencies: ["PrismSQLite", "PrismRegistry"],
+            path: "Sources/prism-sqlite-crash-writer"),
         // The shared RegistrySlot conformance suite, reused by every registry backend's tests.
         .target(name: "PrismRegistryConformance", dependencies: ["PrismRegistry", "PrismFilter"]),
         .executableTarget(
@@ -51,7 +54,9 @@ let package = Package(
             name: "PrismRegistryTests", dependencies: ["PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
         .testTarget(
             name: "PrismSQLiteTests",
-            dependencies: ["PrismSQLite", "PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
+            dependencies: [
+                "PrismSQLite", "PrismRegistry", "PrismFilter", "PrismRegistryConformance", "prism-sqlite-crash-writer",
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["prism"]),
     ],
     swiftLanguageModes: [.v6]
