@@ -78,11 +78,15 @@ struct SQLFilter {
             case (.equal, .value(let value)):
                 return scalarMatch(value, type: field.type, value: field.value)
             case (.in, .list(let items)):
-                let scalar = items.isEmpty ? "0" : items.map { scalarMatch($0, type: field.type, value: field.value) }
-                    .joined(separator: " OR ")
+                let scalar =
+                    items.isEmpty
+                    ? "0"
+                    : items.map { scalarMatch($0, type: field.type, value: field.value) }
+                        .joined(separator: " OR ")
                 guard let jsonPath = field.jsonPath else { return "(\(scalar))" }
                 let elements = items.isEmpty ? "0" : items.map { elementMatch($0) }.joined(separator: " OR ")
-                return "(CASE WHEN \(field.type) = 'array' THEN EXISTS (SELECT 1 FROM json_each(metadata, \(jsonPath)) AS e "
+                return
+                    "(CASE WHEN \(field.type) = 'array' THEN EXISTS (SELECT 1 FROM json_each(metadata, \(jsonPath)) AS e "
                     + "WHERE \(elements)) ELSE (\(scalar)) END)"
             case (.contains, .value(let operand)):
                 var parts: [String] = []
@@ -114,7 +118,8 @@ struct SQLFilter {
                 case .string(let text):
                     return "(\(field.type) = 'text' AND \(field.value) \(comparison) \(bind(.text(text))))"
                 case .int, .double:
-                    return "(\(field.type) IN ('integer', 'real') AND \(field.value) \(comparison) \(bind(number(bound))))"
+                    return
+                        "(\(field.type) IN ('integer', 'real') AND \(field.value) \(comparison) \(bind(number(bound))))"
                 default:
                     return "0"
                 }

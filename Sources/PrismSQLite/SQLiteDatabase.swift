@@ -20,6 +20,8 @@ public final class SQLiteDatabase: Sendable {
     let writer: SQLiteWriter
     private let writerExecutor: SQLiteExecutor
     private let readers: [SQLiteExecutor]
+    private let checkpointer: SQLiteExecutor
+    private let checkpointTask: Task<Void, Never>
     private let nextReader = Atomic<Int>(0)
 
     /// Opens (or creates) `directory/prism.sqlite3`, creating the directory when missing.
@@ -29,7 +31,8 @@ public final class SQLiteDatabase: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw RegistryError(.unavailable, "cannot create data directory \(directory): \(error.localizedDescription)")
+            throw RegistryError(
+                .unavailable, "cannot create data directory \(directory): \(error.localizedDescription)")
         }
         path = (directory as NSString).appendingPathComponent(Self.fileName)
         let writerConnection = try SQLiteConnection(path: path, readOnly: false)
@@ -43,6 +46,19 @@ public final class SQLiteDatabase: Sendable {
             readers.append(SQLiteExecutor(connection: connection, label: "prism.sqlite.reader.\(index)"))
         }
         self.readers = readers
+        let checkpointConnection = try SQLiteConnection(path: path, readOnly: false)
+        checkpointer = SQLiteExecutor(connection: checkpointConnection, label: "prism.sqlite.checkpoint")
+        let checkpointer = self.checkpointer
+        checkpointTask = Task.detached(priority: .background) {
+            // Copies the WAL back into the database once a second without blocking writers (PASSIVE),
+            // which keeps the WAL from growing while commits stay fast.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                _ = try? await checkpointer.run { connection throws(RegistryError) in
+                    try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                }
+            }
+        }
     }
 
     /// Sets the journal mode and checks or creates the schema.
@@ -58,6 +74,8 @@ public final class SQLiteDatabase: Sendable {
         }
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = NORMAL")
+        // Checkpoints run on their own connection (``checkpointer``) so commits never wait for one.
+        try connection.execute("PRAGMA wal_autocheckpoint = 0")
         var integrity = ""
         try connection.query("PRAGMA quick_check") { row throws(RegistryError) in
             if integrity.isEmpty { integrity = row.text(0) }
@@ -96,7 +114,11 @@ public final class SQLiteDatabase: Sendable {
 
     /// Closes every connection.
     public func close() async {
-        for executor in readers + [writerExecutor] {
+        checkpointTask.cancel()
+        _ = try? await checkpointer.run { connection throws(RegistryError) in
+            try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        for executor in readers + [writerExecutor, checkpointer] {
             _ = try? await executor.run { connection in connection.close() }
         }
     }

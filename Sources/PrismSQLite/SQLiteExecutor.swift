@@ -18,7 +18,8 @@ final class SQLiteExecutor: Sendable {
     {
         let outcome: Swift.Result<Result, RegistryError> = await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: Swift.Result { () throws(RegistryError) -> Result in try body(self.connection) })
+                continuation.resume(
+                    returning: Swift.Result { () throws(RegistryError) -> Result in try body(self.connection) })
             }
         }
         return try outcome.get()

@@ -55,7 +55,8 @@ extension SQLiteRegistry {
         try connection.query("SELECT count(*) FROM identities WHERE \(condition)", parameters) {
             row throws(RegistryError) in total = Int(row.integer(0))
         }
-        var sql = "SELECT \(includeMetadata ? columns : "name, '{}', registered_at, updated_at, expires_at") "
+        var sql =
+            "SELECT \(includeMetadata ? columns : "name, '{}', registered_at, updated_at, expires_at") "
             + "FROM identities WHERE \(condition)"
         var pageParameters = parameters
         if let cursor {
@@ -65,7 +66,8 @@ extension SQLiteRegistry {
         pageParameters.append(.integer(Int64(limit + 1)))
         sql += " ORDER BY name \(descending ? "DESC" : "ASC") LIMIT ?\(pageParameters.count)"
         var identities: [Identity] = []
-        try connection.query(sql, pageParameters) { row throws(RegistryError) in identities.append(identity(from: row)) }
+        try connection.query(sql, pageParameters) { row throws(RegistryError) in identities.append(identity(from: row))
+        }
         var next: EnumerationCursor?
         if identities.count > limit {
             identities.removeLast()
@@ -88,7 +90,9 @@ extension SQLiteRegistry {
                     names.append(row.text(0))
                 } else {
                     let identity = Self.identity(from: row)
-                    if filter?.matches(identity.metadata, identity: identity.name) != false { names.append(identity.name) }
+                    if filter?.matches(identity.metadata, identity: identity.name) != false {
+                        names.append(identity.name)
+                    }
                 }
             }
             return names

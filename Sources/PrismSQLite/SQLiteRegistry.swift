@@ -55,28 +55,32 @@ public final class SQLiteRegistry: RegistrySlot {
         return found
     }
 
+    static let insert = """
+        INSERT OR REPLACE INTO identities (namespace, name, metadata, registered_at, updated_at, expires_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        """
+
     static func store(_ identity: Identity, namespace: String, in connection: SQLiteConnection) throws(RegistryError) {
-        try connection.run(
-            """
-            INSERT OR REPLACE INTO identities (namespace, name, metadata, registered_at, updated_at, expires_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            """, parameters(for: identity, namespace: namespace))
+        try connection.run(insert, parameters(for: identity, namespace: namespace))
     }
 
     public func register(_ identity: Identity, replace: Bool, capacity: Int?, now: Timestamp)
         async throws(RegistryError) -> Identity?
     {
         let namespace = self.namespace
+        // Encoded here, in the caller's task: the single writer thread is what limits write throughput.
+        let encoded = Self.parameters(for: identity, namespace: namespace)
         return try await database.writer.write { connection throws(RegistryError) -> Identity? in
-            var stored = identity
+            var parameters = encoded
             let existing = try Self.stored(identity.name, namespace: namespace, in: connection)
                 .flatMap { $0.isExpired(at: now) ? nil : $0 }
             if let existing {
                 guard replace else {
                     throw RegistryError(
-                        .alreadyExists, "identity '\(identity.name)' is already registered; pass replace to overwrite it")
+                        .alreadyExists,
+                        "identity '\(identity.name)' is already registered; pass replace to overwrite it")
                 }
-                stored.registeredAt = existing.registeredAt
+                parameters[3] = .integer(existing.registeredAt.milliseconds)
             } else if let capacity {
                 var count = 0
                 try connection.query(
@@ -87,7 +91,7 @@ public final class SQLiteRegistry: RegistrySlot {
                     throw RegistryError(.resourceExhausted, "the namespace holds its maximum of \(capacity) identities")
                 }
             }
-            try Self.store(stored, namespace: namespace, in: connection)
+            try connection.run(Self.insert, parameters)
             return existing
         }
     }
@@ -97,7 +101,8 @@ public final class SQLiteRegistry: RegistrySlot {
     {
         let namespace = self.namespace
         return try await database.writer.write { connection throws(RegistryError) -> Identity in
-            guard var identity = try Self.stored(name, namespace: namespace, in: connection), !identity.isExpired(at: now)
+            guard var identity = try Self.stored(name, namespace: namespace, in: connection),
+                !identity.isExpired(at: now)
             else {
                 throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
             }
@@ -117,7 +122,8 @@ public final class SQLiteRegistry: RegistrySlot {
         let namespace = self.namespace
         return try await database.writer.write { connection throws(RegistryError) -> Identity? in
             guard let identity = try Self.stored(name, namespace: namespace, in: connection) else { return nil }
-            try connection.run("DELETE FROM identities WHERE namespace = ?1 AND name = ?2", [.text(namespace), .text(name)])
+            try connection.run(
+                "DELETE FROM identities WHERE namespace = ?1 AND name = ?2", [.text(namespace), .text(name)])
             return identity.isExpired(at: now) ? nil : identity
         }
     }
@@ -148,7 +154,8 @@ public final class SQLiteRegistry: RegistrySlot {
             ) { row throws(RegistryError) in expired.append(Self.identity(from: row)) }
             for identity in expired {
                 try connection.run(
-                    "DELETE FROM identities WHERE namespace = ?1 AND name = ?2", [.text(namespace), .text(identity.name)])
+                    "DELETE FROM identities WHERE namespace = ?1 AND name = ?2",
+                    [.text(namespace), .text(identity.name)])
             }
             return expired
         }
@@ -175,7 +182,8 @@ public final class SQLiteRegistry: RegistrySlot {
                 return one
             }
             let elapsed = ContinuousClock.now - started
-            return SlotHealth(.healthy, "\(database.path), query \(elapsed.formatted(.units(allowed: [.milliseconds])))")
+            return SlotHealth(
+                .healthy, "\(database.path), query \(elapsed.formatted(.units(allowed: [.milliseconds])))")
         } catch {
             return SlotHealth(.unhealthy, "\(database.path): \(error.message)")
         }

@@ -7,10 +7,14 @@ struct EnumerateScenario: AsyncParsableCommand {
         commandName: "enumerate",
         abstract: "Enumerate on the memory registry: a filtered page, an indexed equality, a full scan.",
         discussion: """
-            Measures three queries over --identities devices: a selective filter with an indexed equality
-            (type == "hub": one device in 10,000), a full-scan filter (floor >= 3 and battery < 0.5, no
-            index can serve it), and the selective filter with indexing disabled, for the ratio.
+            Measures queries over --identities devices: a selective filter with an indexed equality
+            (type == "hub": one device in 10,000) and a full-scan filter (floor >= 3 and battery < 0.5,
+            no index can serve it); then both again with indexing disabled (memory) or without pushdown to
+            SQL (sqlite), for the ratio.
             """)
+
+    @Option(help: "memory or sqlite.")
+    var backend = "memory"
 
     @Option(help: "Identities in the registry.")
     var identities = 1000
@@ -34,12 +38,13 @@ struct EnumerateScenario: AsyncParsableCommand {
         let selective = #"type == "hub" and battery >= 0"#
         let scan = "floor >= 3 and battery < 0.5"
         var report = JSONReport(scenario: "enumerate")
-        report.add("backend", "memory")
+        report.add("backend", .string(backend))
         report.add("identities", identities)
         report.add("limit", limit)
+        let plain = backend == "sqlite" ? "no_pushdown" : "unindexed"
         for (name, coordinator, filter) in [
             ("indexed_equality", indexed, selective), ("full_scan", indexed, scan),
-            ("unindexed_equality", unindexed, selective),
+            ("\(plain)_equality", unindexed, selective), ("\(plain)_full_scan", unindexed, scan),
         ] {
             var matched = 0
             // One untimed call builds any automatic index, as the first real query would.

@@ -4,7 +4,10 @@ import PrismRegistry
 
 struct RegisterScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "register", abstract: "Register throughput on the memory registry, through the coordinator.")
+        commandName: "register", abstract: "Register throughput through the coordinator, per registry backend.")
+
+    @Option(help: "memory or sqlite.")
+    var backend = "memory"
 
     @Option(help: "Identities to register.")
     var identities = 100_000
@@ -16,7 +19,8 @@ struct RegisterScenario: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let coordinator = try await RegistryFixtures.coordinator()
+        let coordinator = try await RegistryFixtures.coordinator(backend: backend)
+        defer { RegistryFixtures.cleanUp(coordinator) }
         let fleet = SampleFleet.devices(count: 10_000, seed: 3)
         let perTask = identities / concurrency
         let start = Stopwatch.now()
@@ -34,7 +38,7 @@ struct RegisterScenario: AsyncParsableCommand {
         let elapsed = Double(Stopwatch.now() - start)
         let latency = coordinator.statistics.registerLatency
         var report = JSONReport(scenario: "register")
-        report.add("backend", "memory")
+        report.add("backend", .string(backend))
         report.add("identities", perTask * concurrency)
         report.add("concurrency", concurrency)
         report.add("registrations_per_second", Double(perTask * concurrency) / (elapsed / 1e9))

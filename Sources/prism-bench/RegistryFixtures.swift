@@ -1,26 +1,57 @@
+import Foundation
 import PrismFilter
 import PrismRegistry
+import PrismSQLite
 
 /// Builds coordinators filled with the sample fleet for the registry scenarios.
 enum RegistryFixtures {
-    static func coordinator(settings: NamespaceSettings = NamespaceSettings(name: "bench")) async throws -> Coordinator
-    {
+    /// A started coordinator on `backend` (`memory`, or `sqlite` in a fresh directory under /tmp).
+    static func coordinator(
+        settings: NamespaceSettings = NamespaceSettings(name: "bench"), backend: String = "memory",
+        pushdown: Bool = true
+    ) async throws -> Coordinator {
+        let registry: any RegistrySlot
+        switch backend {
+        case "memory":
+            registry = MemoryRegistry(indexedFields: settings.indexedFields)
+        case "sqlite":
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("prism-bench-\(UUID().uuidString)").path
+            registry = SQLiteRegistry(
+                database: try SQLiteDatabase(directory: directory), namespace: settings.name, pushdown: pushdown)
+        default:
+            throw BenchError("unknown backend '\(backend)'; use memory or sqlite")
+        }
         let coordinator = Coordinator(
-            settings: settings, registry: MemoryRegistry(indexedFields: settings.indexedFields),
-            messaging: InProcessMessaging(subscriberBufferSize: 1 << 20))
+            settings: settings, registry: registry, messaging: InProcessMessaging(subscriberBufferSize: 1 << 20))
         try await coordinator.start(sweeping: false)
         return coordinator
     }
 
+    /// Removes a SQLite coordinator's data directory.
+    static func cleanUp(_ coordinator: Coordinator) {
+        if let sqlite = coordinator.registry as? SQLiteRegistry {
+            try? FileManager.default.removeItem(atPath: (sqlite.database.path as NSString).deletingLastPathComponent)
+        }
+    }
+
     /// Registers `count` devices; every 10,000th has type `hub` (so `type == "hub"` selects count/10,000).
+    /// Sixteen concurrent registrants, so a SQLite registry commits in groups.
     static func fill(_ coordinator: Coordinator, count: Int, ttl: Duration? = nil, prefix: String = "dev") async throws
     {
         let fleet = SampleFleet.devices(count: min(count, 10_000), seed: 7)
-        for index in 0..<count {
-            var metadata = fleet[index % fleet.count].metadata
-            if index % 10_000 == 0 { metadata["type"] = "hub" }
-            metadata["serial"] = .int(Int64(index))
-            try await coordinator.register("\(prefix)-\(index)", metadata: metadata, ttl: ttl)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<16 {
+                group.addTask {
+                    for index in stride(from: lane, to: count, by: 16) {
+                        var metadata = fleet[index % fleet.count].metadata
+                        if index % 10_000 == 0 { metadata["type"] = "hub" }
+                        metadata["serial"] = .int(Int64(index))
+                        try await coordinator.register("\(prefix)-\(index)", metadata: metadata, ttl: ttl)
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
     }
 
@@ -34,4 +65,9 @@ enum RegistryFixtures {
         }
         return Percentiles(samples)
     }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -51,7 +51,8 @@ struct CrashSurvivalTests {
         try await Task.sleep(for: .milliseconds(1100))
         let database = try SQLiteDatabase(directory: directory)
         let coordinator = Coordinator(
-            settings: NamespaceSettings(name: "crash"), registry: SQLiteRegistry(database: database, namespace: "crash"),
+            settings: NamespaceSettings(name: "crash"),
+            registry: SQLiteRegistry(database: database, namespace: "crash"),
             messaging: InProcessMessaging())
         try await coordinator.start(sweeping: false)
         let stats = coordinator.statistics.counters

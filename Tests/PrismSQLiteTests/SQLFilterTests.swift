@@ -10,7 +10,8 @@ struct SQLFilterTests {
         arguments: [
             #"type == "sensor" and floor >= 2"#, #"kind in ["co2", "humidity"] or not battery < 0.2"#,
             #"tags contains "read" and name startswith "T" and name endswith "1""#, "note exists and x not exists",
-            #"@id in ["a", "b"] or loc.building != "HQ""#, "online", #"{"floor.gte": 1, "$or": [{"a": null}, {"b": true}]}"#,
+            #"@id in ["a", "b"] or loc.building != "HQ""#, "online",
+            #"{"floor.gte": 1, "$or": [{"a": null}, {"b": true}]}"#,
         ])
     func exact(text: String) throws {
         let compiled = SQLFilter.compile(try Filter.parse(text), firstParameter: 3)
@@ -31,7 +32,8 @@ struct SQLFilterTests {
 
     @Test("strings and keys from the filter only ever appear as parameters")
     func parametersOnly() throws {
-        let compiled = SQLFilter.compile(try Filter.parse(#"["a'b"] == "x'; DROP TABLE identities; --""#), firstParameter: 3)
+        let compiled = SQLFilter.compile(
+            try Filter.parse(#"["a'b"] == "x'; DROP TABLE identities; --""#), firstParameter: 3)
         #expect(!compiled.sql.contains("DROP"))
         #expect(!compiled.sql.contains("a'b"))
         #expect(compiled.parameters.contains(.text("x'; DROP TABLE identities; --")))

@@ -55,6 +55,15 @@ extension Value {
 
     /// A double-quoted JSON string with the escapes JSON requires.
     static func writeJSONString(_ string: String, to output: inout String) {
+        // Most strings need no escaping: append them whole instead of scalar by scalar.
+        if !string.utf8.contains(where: {
+            $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F
+        }) {
+            output += "\""
+            output += string
+            output += "\""
+            return
+        }
         output += "\""
         for scalar in string.unicodeScalars {
             switch scalar {
