@@ -91,7 +91,7 @@ struct SQLFilter {
             case (.contains, .value(let operand)):
                 var parts: [String] = []
                 if case .string(let needle) = operand {
-                    parts.append("(\(field.type) = 'text' AND instr(\(field.value), \(bind(.text(needle)))) > 0)")
+                    parts.append("(instr(\(field.value), \(bind(.text(needle)))) > 0 AND \(field.type) = 'text')")
                 }
                 if let jsonPath = field.jsonPath {
                     parts.append(
@@ -101,7 +101,7 @@ struct SQLFilter {
                 return parts.isEmpty ? "0" : "(" + parts.joined(separator: " OR ") + ")"
             case (.startsWith, .value(.string(let prefix))):
                 let placeholder = bind(.text(prefix))
-                return "(\(field.type) = 'text' AND substr(\(field.value), 1, length(\(placeholder))) = \(placeholder))"
+                return "(substr(\(field.value), 1, length(\(placeholder))) = \(placeholder) AND \(field.type) = 'text')"
             case (.endsWith, .value(.string(let suffix))):
                 let placeholder = bind(.text(suffix))
                 return "(\(field.type) = 'text' AND (length(\(placeholder)) = 0 "
@@ -116,10 +116,10 @@ struct SQLFilter {
                     }
                 switch bound {
                 case .string(let text):
-                    return "(\(field.type) = 'text' AND \(field.value) \(comparison) \(bind(.text(text))))"
+                    return "(\(field.value) \(comparison) \(bind(.text(text))) AND \(field.type) = 'text')"
                 case .int, .double:
                     return
-                        "(\(field.type) IN ('integer', 'real') AND \(field.value) \(comparison) \(bind(number(bound))))"
+                        "(\(field.value) \(comparison) \(bind(number(bound))) AND \(field.type) IN ('integer', 'real'))"
                 default:
                     return "0"
                 }
@@ -137,11 +137,12 @@ struct SQLFilter {
             }
         }
 
-        /// Whether a field of SQL type `type` and value `value` equals the scalar `expected`.
+        /// Whether a field of SQL type `type` and value `value` equals the scalar `expected`. The value test
+        /// comes first: it fails for most rows, and SQLite then skips the type test, parsing the JSON once.
         mutating func scalarMatch(_ expected: Value, type: String, value: String) -> String {
             switch expected {
-            case .string(let text): return "(\(type) = 'text' AND \(value) = \(bind(.text(text))))"
-            case .int, .double: return "(\(type) IN ('integer', 'real') AND \(value) = \(bind(number(expected))))"
+            case .string(let text): return "(\(value) = \(bind(.text(text))) AND \(type) = 'text')"
+            case .int, .double: return "(\(value) = \(bind(number(expected))) AND \(type) IN ('integer', 'real'))"
             case .bool(let flag): return "(\(type) = '\(flag ? "true" : "false")')"
             case .null: return "(\(type) = 'null')"
             case .array, .object: return "0"

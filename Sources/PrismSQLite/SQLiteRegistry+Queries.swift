@@ -46,34 +46,37 @@ extension SQLiteRegistry {
         }
     }
 
-    /// A page ordered by name, straight from the primary key.
+    /// A page ordered by name in one pass over the filter: the names of all matches (for the total and
+    /// the keyset position), then the page's rows fetched by primary key.
     private static func keysetPage(
         condition: String, parameters: [SQLiteValue], limit: Int, cursor: EnumerationCursor?, descending: Bool,
         includeMetadata: Bool, in connection: SQLiteConnection
     ) throws(RegistryError) -> EnumerationPage {
-        var total = 0
-        try connection.query("SELECT count(*) FROM identities WHERE \(condition)", parameters) {
-            row throws(RegistryError) in total = Int(row.integer(0))
-        }
-        var sql =
-            "SELECT \(includeMetadata ? columns : "name, '{}', registered_at, updated_at, expires_at") "
-            + "FROM identities WHERE \(condition)"
-        var pageParameters = parameters
+        var names: [String] = []
+        try connection.query(
+            "SELECT name FROM identities WHERE \(condition) ORDER BY name \(descending ? "DESC" : "ASC")", parameters
+        ) { row throws(RegistryError) in names.append(row.text(0)) }
+        var pageNames = names[...]
         if let cursor {
-            pageParameters.append(.text(cursor.name))
-            sql += " AND name \(descending ? "<" : ">") ?\(pageParameters.count)"
+            let start = pageNames.firstIndex { descending ? $0 < cursor.name : $0 > cursor.name } ?? pageNames.endIndex
+            pageNames = pageNames[start...]
         }
-        pageParameters.append(.integer(Int64(limit + 1)))
-        sql += " ORDER BY name \(descending ? "DESC" : "ASC") LIMIT ?\(pageParameters.count)"
+        let hasMore = pageNames.count > limit
+        pageNames = pageNames.prefix(limit)
         var identities: [Identity] = []
-        try connection.query(sql, pageParameters) { row throws(RegistryError) in identities.append(identity(from: row))
+        if !pageNames.isEmpty {
+            let wanted = Value.array(pageNames.map { .string($0) }).jsonText
+            let columns = includeMetadata ? columns : "name, '{}', registered_at, updated_at, expires_at"
+            try connection.query(
+                """
+                SELECT \(columns) FROM identities
+                WHERE namespace = ?1 AND name IN (SELECT value FROM json_each(?2))
+                ORDER BY name \(descending ? "DESC" : "ASC")
+                """, [parameters[0], .text(wanted)]
+            ) { row throws(RegistryError) in identities.append(identity(from: row)) }
         }
-        var next: EnumerationCursor?
-        if identities.count > limit {
-            identities.removeLast()
-            next = EnumerationCursor(sortValue: nil, name: identities[identities.count - 1].name)
-        }
-        return EnumerationPage(identities: identities, totalCount: total, nextCursor: next)
+        let next = hasMore ? identities.last.map { EnumerationCursor(sortValue: nil, name: $0.name) } : nil
+        return EnumerationPage(identities: identities, totalCount: names.count, nextCursor: next)
     }
 
     public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {

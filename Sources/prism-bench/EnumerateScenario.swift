@@ -29,10 +29,13 @@ struct EnumerateScenario: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let indexed = try await RegistryFixtures.coordinator()
+        // For SQLite the second registry evaluates every filter in Swift (no pushdown), for the ratio.
+        let indexed = try await RegistryFixtures.coordinator(backend: backend)
+        defer { RegistryFixtures.cleanUp(indexed) }
         try await RegistryFixtures.fill(indexed, count: identities)
         let unindexed = try await RegistryFixtures.coordinator(
-            settings: NamespaceSettings(name: "plain", indexedFields: []))
+            settings: NamespaceSettings(name: "plain", indexedFields: []), backend: backend, pushdown: false)
+        defer { RegistryFixtures.cleanUp(unindexed) }
         try await RegistryFixtures.fill(unindexed, count: identities)
 
         let selective = #"type == "hub" and battery >= 0"#
