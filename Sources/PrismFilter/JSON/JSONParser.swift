@@ -27,7 +27,27 @@ struct JSONParser {
         return node
     }
 
-    /// The location of the current byte, with columns counted in scalars.
+    /// Where ``here()`` last counted columns up to, so each byte is counted once (a long single-line
+    /// document would otherwise cost O(n²)).
+    private var countedIndex = 0
+    private var countedColumn = 1
+    private var countedLineStart = 0
+
+    /// The location of the current byte, counting columns incrementally (for every node).
+    private mutating func here() -> SourceLocation {
+        if countedLineStart != lineStart || countedIndex > index {
+            countedLineStart = lineStart
+            countedIndex = lineStart
+            countedColumn = 1
+        }
+        while countedIndex < index {
+            if bytes[countedIndex] & 0xC0 != 0x80 { countedColumn += 1 }
+            countedIndex += 1
+        }
+        return SourceLocation(line: line, column: countedColumn)
+    }
+
+    /// The location of the current byte, with columns counted in scalars (for errors).
     private var location: SourceLocation {
         var column = 1
         var cursor = lineStart
@@ -59,7 +79,7 @@ struct JSONParser {
     }
 
     private mutating func parseValue(depth: Int) throws(FilterError) -> JSONNode {
-        let start = location
+        let start = here()
         guard let byte = current else { throw error("expected a value, found end of input") }
         switch byte {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1, start: start)
@@ -95,7 +115,7 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            let keyLocation = location
+            let keyLocation = here()
             guard current == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let key = try parseString()
             guard seen.insert(key).inserted else { throw error("duplicate key \"\(key)\"", at: keyLocation) }
@@ -140,6 +160,19 @@ struct JSONParser {
     }
 
     private mutating func parseString() throws(FilterError) -> String {
+        // Fast path: no escapes before the closing quote, so the string is a slice of the input.
+        var end = index + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20
+        {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            guard let string = String(validating: bytes[(index + 1)..<end], as: UTF8.self) else {
+                throw error("string is not valid UTF-8")
+            }
+            index = end + 1
+            return string
+        }
         let start = location
         index += 1
         var result: [UInt8] = []
