@@ -103,8 +103,15 @@ final class SQLiteConnection: @unchecked Sendable {
             case .integer(let value): status = sqlite3_bind_int64(statement, index, value)
             case .real(let value): status = sqlite3_bind_double(statement, index, value)
             case .text(let value):
-                status = value.utf8CString.withUnsafeBufferPointer { buffer in
-                    prism_sqlite3_bind_text_transient(statement, index, buffer.baseAddress, Int32(buffer.count - 1))
+                // withUTF8 lends the string's own bytes (no copy for native strings); SQLite copies them.
+                var text = value
+                status = text.withUTF8 { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { chars in
+                        guard let base = chars.baseAddress else {
+                            return "".withCString { prism_sqlite3_bind_text_transient(statement, index, $0, 0) }
+                        }
+                        return prism_sqlite3_bind_text_transient(statement, index, base, Int32(chars.count))
+                    }
                 }
             }
             guard status == SQLITE_OK else {

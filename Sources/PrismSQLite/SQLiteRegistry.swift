@@ -60,6 +60,11 @@ public final class SQLiteRegistry: RegistrySlot {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
         """
 
+    static let insertIfAbsent = """
+        INSERT OR IGNORE INTO identities (namespace, name, metadata, registered_at, updated_at, expires_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        """
+
     static func store(_ identity: Identity, namespace: String, in connection: SQLiteConnection) throws(RegistryError) {
         try connection.run(insert, parameters(for: identity, namespace: namespace))
     }
@@ -71,6 +76,11 @@ public final class SQLiteRegistry: RegistrySlot {
         // Encoded here, in the caller's task: the single writer thread is what limits write throughput.
         let encoded = Self.parameters(for: identity, namespace: namespace)
         return try await database.writer.write { connection throws(RegistryError) -> Identity? in
+            // Most registrations are of new names: try the insert alone first (one statement).
+            if capacity == nil {
+                try connection.run(Self.insertIfAbsent, encoded)
+                if connection.changes == 1 { return nil }
+            }
             var parameters = encoded
             let existing = try Self.stored(identity.name, namespace: namespace, in: connection)
                 .flatMap { $0.isExpired(at: now) ? nil : $0 }
