@@ -1,6 +1,7 @@
 import ArgumentParser
 import PrismFilter
 import PrismRegistry
+import PrismSQLite
 
 struct EnumerateScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,6 +60,19 @@ struct EnumerateScenario: AsyncParsableCommand {
             report.add("\(name)_matched", matched)
             report.add("\(name)_us_p50", times.median / 1000)
             report.add("\(name)_us_p99", times.value(at: 99) / 1000)
+        }
+        if let sqlite = indexed.registry as? SQLiteRegistry {
+            // SQLite's own full scan with one json_extract per row, on the same file: the pushdown's yardstick.
+            var rawCount = 0
+            let raw = try await RegistryFixtures.time(runs: max(3, runs / 2)) {
+                rawCount = try await SQLiteBaseline.jsonExtractScan(
+                    sqlite.database, namespace: sqlite.namespace, key: "type", value: "hub")
+            }
+            report.add("raw_json_extract_scan_matched", rawCount)
+            report.add("raw_json_extract_scan_us_p50", raw.median / 1000)
+            report.add("full_scan_to_raw_ratio", (report.value("full_scan_us_p50") ?? 0) / (raw.median / 1000))
+            report.add(
+                "indexed_equality_to_raw_ratio", (report.value("indexed_equality_us_p50") ?? 0) / (raw.median / 1000))
         }
         report.print()
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PrismFilter
 import PrismRegistry
+import PrismSQLite
 
 struct RegisterScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,6 +45,18 @@ struct RegisterScenario: AsyncParsableCommand {
         report.add("registrations_per_second", Double(perTask * concurrency) / (elapsed / 1e9))
         report.add("latency_us_p50", Int(latency.p50))
         report.add("latency_us_p99", Int(latency.p99))
+        if let sqlite = coordinator.registry as? SQLiteRegistry {
+            // SQLite's own insert rate on the same file: one row per transaction, and 1,000 per transaction.
+            for batch in [1, 1000] {
+                let rows = batch == 1 ? 20_000 : 200_000
+                let start = Stopwatch.now()
+                _ = try await SQLiteBaseline.batchedInserts(sqlite.database, rows: rows, batch: batch)
+                let rate = Double(rows) / (Double(Stopwatch.now() - start) / 1e9)
+                report.add("raw_inserts_per_second_batch_\(batch)", rate)
+            }
+            let batched = report.value("raw_inserts_per_second_batch_1000") ?? 1
+            report.add("ratio_to_raw_batched", Double(perTask * concurrency) / (elapsed / 1e9) / batched)
+        }
         report.print()
     }
 }
