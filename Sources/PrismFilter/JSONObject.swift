@@ -2,8 +2,9 @@
 ///
 /// Filters look up a handful of keys in small objects millions of times a second. Hashing a Swift
 /// `String` costs tens of nanoseconds (about 45 ns measured here), so instead each key carries a 64-bit
-/// tag computed once when it is stored; a lookup scans the tags as integers and compares strings only
-/// on a tag match. Objects above ``linearSearchLimit`` keys are binary-searched by key instead.
+/// tag computed once when it is stored, and a small open-addressing table maps a tag to the key's
+/// position: a lookup compares one or two integers and then one string. Objects above
+/// ``hashedLimit`` keys are binary-searched by key instead.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// The three parallel arrays live in one immutable object, so copying a `JSONObject` (as every
     /// pass over a registry does) costs one reference-count operation instead of three, and reading
@@ -12,18 +13,38 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         let keys: [String]
         let values: [Value]
         let tags: [UInt64]
+        /// An open-addressing table from a tag's low bits to the key's position (`emptySlot` when free),
+        /// twice as large as the key count: a lookup probes one or two slots wherever the key sorts.
+        /// Empty for objects above ``JSONObject/hashedLimit`` keys, which are binary-searched.
+        let slots: [UInt8]
 
         init(keys: [String], values: [Value], tags: [UInt64]? = nil) {
             self.keys = keys
             self.values = values
-            self.tags = tags ?? keys.map(KeyTag.of)
+            let tags = tags ?? keys.map(KeyTag.of)
+            self.tags = tags
+            slots = Self.table(for: tags)
+        }
+
+        static func table(for tags: [UInt64]) -> [UInt8] {
+            guard tags.count <= JSONObject.hashedLimit else { return [] }
+            var size = 8
+            while size < tags.count * 2 { size *= 2 }
+            var slots = [UInt8](repeating: JSONObject.emptySlot, count: size)
+            for (position, tag) in tags.enumerated() {
+                var slot = Int(truncatingIfNeeded: tag) & (size - 1)
+                while slots[slot] != JSONObject.emptySlot { slot = (slot + 1) & (size - 1) }
+                slots[slot] = UInt8(position)
+            }
+            return slots
         }
     }
 
-    private var storage: Storage
+    /// Objects up to this many keys get a slot table (positions fit a byte, 255 marks a free slot).
+    static let hashedLimit = 127
+    static let emptySlot: UInt8 = 255
 
-    /// Objects up to this size are searched linearly by tag.
-    static let linearSearchLimit = 32
+    private var storage: Storage
 
     /// The keys in ascending order.
     public var keys: [String] { storage.keys }
@@ -105,14 +126,17 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     @inline(__always)
     func slot(of key: KeyTag) -> Int? {
         // Reads the storage's arrays in place: copying one into a local would retain and release it.
-        let count = storage.tags.count
-        if count <= Self.linearSearchLimit {
-            var index = 0
-            while index < count {
-                if storage.tags[index] == key.tag && storage.keys[index] == key.name { return index }
-                index += 1
+        let size = storage.slots.count
+        if size > 0 {
+            var probe = Int(truncatingIfNeeded: key.tag) & (size - 1)
+            while true {
+                let position = storage.slots[probe]
+                if position == Self.emptySlot { return nil }
+                if storage.tags[Int(position)] == key.tag && storage.keys[Int(position)] == key.name {
+                    return Int(position)
+                }
+                probe = (probe + 1) & (size - 1)
             }
-            return nil
         }
         let index = position(of: key.name)
         return index.found ? index.at : nil

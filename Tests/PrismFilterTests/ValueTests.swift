@@ -85,4 +85,12 @@ struct ValueTests {
         #expect(large["key1500"] == nil)
         #expect(JSONObject([("k", 1), ("k", 2)])["k"] == .int(2))
     }
+
+    @Test("every key is found and no absent key is, on both sides of the slot-table limit", arguments: [1, 9, 127, 128])
+    func lookupsAtEverySize(count: Int) {
+        let object = JSONObject((0..<count).map { ("k\($0)", Value.int(Int64($0))) })
+        for index in 0..<count { #expect(object["k\(index)"] == .int(Int64(index))) }
+        for index in count..<(count + 50) { #expect(object["k\(index)"] == nil) }
+        #expect(object[""] == nil)
+    }
 }
