@@ -12,6 +12,12 @@ extension SQLiteRegistry {
         let compiled = SQLFilter.compile(filter.expression, firstParameter: 3)
         sql += " AND " + compiled.sql
         parameters += compiled.parameters
+        // An equality on an indexed path, repeated in the form the expression index was built on, lets
+        // SQLite read the index; the full condition above still decides exactly.
+        for (path, value) in SQLiteIndexes.indexableEqualities(in: filter.expression, indexed: indexedPaths) {
+            parameters.append(value)
+            sql += " AND \(SQLiteIndexes.expression(for: path)) = ?\(parameters.count)"
+        }
         return (sql, parameters, compiled.exact)
     }
 

@@ -17,10 +17,25 @@ public final class SQLiteRegistry: RegistrySlot {
     static let columns = "name, metadata, registered_at, updated_at, expires_at"
     static let unexpired = "(expires_at IS NULL OR expires_at > ?2)"
 
-    public init(database: SQLiteDatabase, namespace: String, pushdown: Bool = true) {
+    /// Metadata paths with an expression index (``NamespaceSettings/indexedFields``).
+    public let indexedPaths: Set<[String]>
+
+    /// - Parameter indexedFields: metadata paths to give expression indexes, so an equality on them
+    ///   reads the index instead of parsing every row's JSON. Call ``prepareIndexes()`` once to create them.
+    public init(database: SQLiteDatabase, namespace: String, pushdown: Bool = true, indexedFields: [[String]] = []) {
         self.database = database
         self.namespace = namespace
         self.pushdown = pushdown
+        indexedPaths = Set(indexedFields.filter(SQLiteIndexes.isIndexable))
+    }
+
+    /// Creates the expression indexes of ``indexedPaths`` (idempotent; one pass over the table each).
+    public func prepareIndexes() async throws(RegistryError) {
+        let statements = indexedPaths.map(SQLiteIndexes.createStatement)
+        guard !statements.isEmpty else { return }
+        try await database.writer.write { connection throws(RegistryError) in
+            for statement in statements { try connection.execute(statement) }
+        }
     }
 
     static func identity(from row: SQLiteRow) -> Identity {

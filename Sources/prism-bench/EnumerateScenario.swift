@@ -31,7 +31,8 @@ struct EnumerateScenario: AsyncParsableCommand {
 
     func run() async throws {
         // For SQLite the second registry evaluates every filter in Swift (no pushdown), for the ratio.
-        let indexed = try await RegistryFixtures.coordinator(backend: backend)
+        let indexed = try await RegistryFixtures.coordinator(
+            settings: NamespaceSettings(name: "bench", indexedFields: [["type"]]), backend: backend)
         defer { RegistryFixtures.cleanUp(indexed) }
         try await RegistryFixtures.fill(indexed, count: identities)
         let unindexed = try await RegistryFixtures.coordinator(

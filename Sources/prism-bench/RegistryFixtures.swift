@@ -17,8 +17,11 @@ enum RegistryFixtures {
         case "sqlite":
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("prism-bench-\(UUID().uuidString)").path
-            registry = SQLiteRegistry(
-                database: try SQLiteDatabase(directory: directory), namespace: settings.name, pushdown: pushdown)
+            let sqlite = SQLiteRegistry(
+                database: try SQLiteDatabase(directory: directory), namespace: settings.name, pushdown: pushdown,
+                indexedFields: settings.indexedFields ?? [])
+            try await sqlite.prepareIndexes()
+            registry = sqlite
         default:
             throw BenchError("unknown backend '\(backend)'; use memory or sqlite")
         }

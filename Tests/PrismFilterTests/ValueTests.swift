@@ -86,7 +86,8 @@ struct ValueTests {
         #expect(JSONObject([("k", 1), ("k", 2)])["k"] == .int(2))
     }
 
-    @Test("every key is found and no absent key is, on both sides of the slot-table limit", arguments: [1, 9, 127, 128])
+    @Test(
+        "every key is found and no absent key is, on both sides of the slot-table limit", arguments: [1, 9, 127, 128])
     func lookupsAtEverySize(count: Int) {
         let object = JSONObject((0..<count).map { ("k\($0)", Value.int(Int64($0))) })
         for index in 0..<count { #expect(object["k\(index)"] == .int(Int64(index))) }

@@ -23,6 +23,49 @@ struct SQLiteRegistryTests {
         await database.close()
     }
 
+    @Test("RegistrySlot conformance, with expression indexes", arguments: RegistrySlotConformance.checkNames)
+    func conformanceIndexed(check: String) async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try SQLiteDatabase(directory: directory)
+        let registry = SQLiteRegistry(
+            database: database, namespace: "test",
+            indexedFields: [["type"], ["floor"], ["fw"], ["loc", "b"], ["battery"]])
+        try await registry.prepareIndexes()
+        try await RegistrySlotConformance.run(check, on: registry)
+        await database.close()
+    }
+
+    @Test("an equality on an indexed path is answered from the expression index")
+    func expressionIndexIsUsed() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let creator = try SQLiteDatabase(directory: directory)
+        try await SQLiteRegistry(database: creator, namespace: "plan", indexedFields: [["type"]]).prepareIndexes()
+        await creator.close()
+        // A fresh connection plans with the new schema (EXPLAIN does not re-read a stale one).
+        let database = try SQLiteDatabase(directory: directory)
+        let statement = SQLiteIndexes.createStatement(for: ["type"])
+        let indexName = String(statement.split(separator: " ")[5])
+        let plan = try await database.read { connection throws(RegistryError) -> String in
+            var details: [String] = []
+            try connection.query(
+                "EXPLAIN QUERY PLAN SELECT name FROM identities WHERE namespace = ?1 AND \(SQLiteIndexes.expression(for: ["type"])) = ?2",
+                [.text("plan"), .text("hub")]
+            ) { row throws(RegistryError) in details.append(row.text(3)) }
+            return details.joined(separator: "; ")
+        }
+        let schema = try await database.read { connection throws(RegistryError) -> String in
+            var rows: [String] = []
+            try connection.query("SELECT sql FROM sqlite_master WHERE type = 'index'") { row throws(RegistryError) in
+                rows.append(row.text(0))
+            }
+            return rows.joined(separator: "; ")
+        }
+        #expect(plan.contains(indexName), "query plan: \(plan); indexes: \(schema)")
+        await database.close()
+    }
+
     @Test("RegistrySlot conformance, without pushdown", arguments: RegistrySlotConformance.checkNames)
     func conformanceWithoutPushdown(check: String) async throws {
         let directory = temporaryDirectory()
