@@ -38,8 +38,13 @@ bench: deps
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
+## Regenerates Sources/PrismAPI from proto/ (needs protobuf-compiler and libprotobuf-dev).
+proto:
+	@scripts/install-deps.sh protobuf-compiler libprotobuf-dev
+	scripts/generate-proto.sh
+
 demo:
 	@echo "make demo: coming soon — the IoT demo lands with issue 8 (prismd, the simulator and prism-top)."
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-proto
