@@ -34,6 +34,7 @@ let package = Package(
         .target(
             name: "PrismAPI",
             dependencies: [
+                "PrismFilter",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -70,6 +71,9 @@ let package = Package(
             dependencies: [
                 "PrismSQLite", "PrismRegistry", "PrismFilter", "PrismRegistryConformance", "prism-sqlite-crash-writer",
             ]),
+        .testTarget(
+            name: "PrismAPITests",
+            dependencies: ["PrismAPI", "PrismFilter", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "EndToEndTests", dependencies: ["prism"]),
     ],
     swiftLanguageModes: [.v6]
