@@ -88,11 +88,6 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         self.init(elements)
     }
 
-    /// The members as a dictionary.
-    public var dictionary: [String: Value] {
-        Dictionary(uniqueKeysWithValues: zip(storage.keys, storage.values))
-    }
-
     /// The value for `key`, or `nil`; setting `nil` removes the key.
     public subscript(key: String) -> Value? {
         get { self[KeyTag(key)] }

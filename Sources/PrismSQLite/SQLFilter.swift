@@ -38,9 +38,15 @@ struct SQLFilter {
             case .constant(let value):
                 return (value ? "1" : "0", true)
             case .not(let operand):
+                let mark = (nextIndex, parameters.count)
                 let (inner, exact) = condition(operand)
-                // NOT of a superset is not a superset: an inexact operand makes the whole NOT undecided.
-                return exact ? ("(NOT \(inner))", true) : ("1", false)
+                // NOT of a superset is not a superset: an inexact operand makes the whole NOT undecided,
+                // and what it bound goes unnamed.
+                guard exact else {
+                    rollback(to: mark)
+                    return ("1", false)
+                }
+                return ("(NOT \(inner))", true)
             case .and(let operands):
                 let parts = operands.map { condition($0) }
                 return ("(" + parts.map(\.0).joined(separator: " AND ") + ")", parts.allSatisfy(\.1))
@@ -49,15 +55,23 @@ struct SQLFilter {
                 return ("(" + parts.map(\.0).joined(separator: " OR ") + ")", parts.allSatisfy(\.1))
             case .predicate(let predicate):
                 let mark = (nextIndex, parameters.count)
-                guard let positive = positiveCondition(predicate) else {
-                    // Drop what the abandoned predicate bound: SQLite refuses parameters the SQL never names.
-                    nextIndex = mark.0
-                    parameters.removeLast(parameters.count - mark.1)
-                    return ("1", false)
+                let positive = positiveCondition(predicate)
+                // A predicate undecidable in SQL, or always false, names none of what it bound.
+                guard let positive, positive != "0" else {
+                    rollback(to: mark)
+                    if positive == nil { return ("1", false) }
+                    return (predicate.op.isNegated ? "1" : "0", true)
                 }
                 let wrapped = "(CASE WHEN \(positive) THEN 1 ELSE 0 END)"
                 return (predicate.op.isNegated ? "(NOT \(wrapped))" : wrapped, true)
             }
+        }
+
+        /// Forgets the values bound since `mark`: SQLite refuses parameters above the highest one the SQL
+        /// names, so a discarded fragment must not leave any behind.
+        mutating func rollback(to mark: (Int, Int)) {
+            nextIndex = mark.0
+            parameters.removeLast(parameters.count - mark.1)
         }
 
         /// The field's JSON type and value as SQL, or `nil` when SQLite cannot address the path.

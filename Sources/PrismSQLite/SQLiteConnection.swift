@@ -92,10 +92,7 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     private func bind(_ parameters: [SQLiteValue], to statement: OpaquePointer, sql: String) throws(RegistryError) {
-        // A compiled filter may bind a value its SQL ended up not naming (a predicate that folded to a
-        // constant); SQLite refuses indexes above the highest one the SQL uses, so those are skipped.
-        let used = Int(sqlite3_bind_parameter_count(statement))
-        for (offset, parameter) in parameters.enumerated() where offset < used {
+        for (offset, parameter) in parameters.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
             switch parameter {

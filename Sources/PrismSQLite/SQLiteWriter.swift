@@ -8,7 +8,7 @@ import Synchronization
 /// A write's body must refuse (ALREADY_EXISTS, NOT_FOUND, ...) before it changes anything: it then
 /// fails alone and the others in its group still commit. A failure while changing (a SQLite error)
 /// fails the whole group, none of which was acknowledged. (SAVEPOINTs per write would lift that rule
-/// but cost two statements per write; measured, they halved group-commit throughput.)
+/// but cost two more statements per write on the single writer thread, which limits write throughput.)
 final class SQLiteWriter: Sendable {
     private let executor: SQLiteExecutor
     private struct State {

@@ -30,6 +30,22 @@ struct SQLFilterTests {
         #expect(!compiled.exact)
     }
 
+    @Test("a predicate that is always false binds nothing, so no parameter is left unnamed")
+    func constantPredicates() throws {
+        let compiled = SQLFilter.compile(try Filter.parse("floor < true and not note > null"), firstParameter: 3)
+        #expect(compiled.exact)
+        #expect(compiled.parameters.isEmpty)
+        #expect(compiled.sql == "(0 AND (NOT 0))")
+    }
+
+    @Test("a NOT that SQL cannot decide leaves none of its operand's values bound")
+    func undecidedNot() throws {
+        let compiled = SQLFilter.compile(
+            try Filter.parse(#"a == "x" and not (b == "y" and c matches "z")"#), firstParameter: 3)
+        #expect(!compiled.exact)
+        #expect(compiled.parameters == [.text(#"$."a""#), .text("x")])
+    }
+
     @Test("strings and keys from the filter only ever appear as parameters")
     func parametersOnly() throws {
         let compiled = SQLFilter.compile(

@@ -3,8 +3,8 @@ import Synchronization
 /// A bounded queue of inbound messages with one async consumer.
 ///
 /// Multicast fan-out hands one message to each of thousands of subscribers; `AsyncStream.yield` runs
-/// unspecialised generic code (metadata lookups, deque growth) and measured about 1.1 µs per message
-/// here. This queue is specialised to its element, appends under a `Mutex` and hands a message straight
+/// unspecialised generic code (metadata lookups, deque growth); in a profile of a 1k-target multicast
+/// here it took about 1.1 µs per message. This queue is specialised to its element, appends under a `Mutex` and hands a message straight
 /// to a waiting consumer. It is safe to push from any thread, including C callback threads (libnats).
 public final class Mailbox: Sendable {
     public enum PushResult: Sendable {
