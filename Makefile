@@ -3,7 +3,7 @@ SWIFT ?= swift
 # Services `make test` starts for the suite (scripts/with-services.sh): later issues add redis and nats.
 TEST_SERVICES ?=
 # Debian packages the build needs beyond the toolchain (scripts/install-deps.sh installs them).
-DEBIAN_PACKAGES ?= libsqlite3-dev
+DEBIAN_PACKAGES ?= libsqlite3-dev python3-venv
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 120
 
@@ -20,7 +20,9 @@ build: deps
 ## Builds everything, then runs the unit and end-to-end tests and the filter conformance corpus.
 test: deps
 	$(SWIFT) build --build-tests
-	scripts/with-services.sh $(TEST_SERVICES) -- $(SWIFT) test --skip-build
+	scripts/python-env.sh
+	PRISM_TEST_PYTHON=$(CURDIR)/.build/pyenv/bin/python PRISM_TEST_PYTHON_STUBS=$(CURDIR)/.build/pyenv/stubs \
+		scripts/with-services.sh $(TEST_SERVICES) -- $(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build prism filter test filters/conformance
 
 lint:

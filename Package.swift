@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "PrismRegistry", targets: ["PrismRegistry"]),
         .library(name: "PrismSQLite", targets: ["PrismSQLite"]),
         .library(name: "PrismAPI", targets: ["PrismAPI"]),
+        .library(name: "PrismServer", targets: ["PrismServer"]),
+        .library(name: "PrismClient", targets: ["PrismClient"]),
+        .executable(name: "prismd", targets: ["prismd"]),
         .executable(name: "prism", targets: ["prism"]),
         .executable(name: "prism-bench", targets: ["prism-bench"]),
     ],
@@ -19,6 +22,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "PrismFilter"),
@@ -27,6 +37,7 @@ let package = Package(
             dependencies: [
                 "PrismFilter",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -47,10 +58,46 @@ let package = Package(
             path: "Sources/prism-sqlite-crash-writer"),
         // The shared RegistrySlot conformance suite, reused by every registry backend's tests.
         .target(name: "PrismRegistryConformance", dependencies: ["PrismRegistry", "PrismFilter"]),
+        // prismd as a library: config, namespaces, the gRPC services, HTTP /metrics /healthz /readyz.
+        .target(
+            name: "PrismServer",
+            dependencies: [
+                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "PrismClient",
+            dependencies: [
+                "PrismAPI", "PrismFilter",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .executableTarget(
+            name: "prismd",
+            dependencies: [
+                "PrismServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "prism",
             dependencies: [
-                "PrismFilter",
+                "PrismFilter", "PrismClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +107,8 @@ let package = Package(
                 "PrismFilter",
                 "PrismRegistry",
                 "PrismSQLite",
+                "PrismServer",
+                "PrismClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,7 +123,10 @@ let package = Package(
         .testTarget(
             name: "PrismAPITests",
             dependencies: ["PrismAPI", "PrismFilter", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["prism"]),
+        .testTarget(
+            name: "PrismServerTests",
+            dependencies: ["PrismServer", "PrismClient", "PrismRegistry", "PrismAPI", "PrismFilter"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["prism", "prismd"], exclude: ["python"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 /// Finds the name a person most likely meant, for "did you mean ...?" hints.
-enum ClosestName {
+public enum ClosestName {
     /// The candidate within edit distance 2 (and less than the word's length) of `word`, if any.
-    static func find(_ word: String, among candidates: [String]) -> String? {
+    public static func find(_ word: String, among candidates: [String]) -> String? {
         let word = Array(word.lowercased().unicodeScalars)
         guard !word.isEmpty else { return nil }
         var best: (name: String, distance: Int)?

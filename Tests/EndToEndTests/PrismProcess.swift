@@ -21,10 +21,15 @@ struct PrismProcess {
         return Bundle.main.bundleURL
     }()
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], executable: String = "prism", environment: [String: String] = [:])
+        throws -> Outcome
+    {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("prism")
+        process.executableURL = productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

@@ -11,6 +11,13 @@ extension Coordinator {
     public func register(_ name: String, metadata: JSONObject = [:], ttl: Duration? = nil, replace: Bool = false)
         async throws(RegistryError) -> Identity
     {
+        try await registerReportingReplacement(name, metadata: metadata, ttl: ttl, replace: replace).identity
+    }
+
+    /// ``register(_:metadata:ttl:replace:)``, also telling whether an existing registration was replaced.
+    public func registerReportingReplacement(
+        _ name: String, metadata: JSONObject = [:], ttl: Duration? = nil, replace: Bool = false
+    ) async throws(RegistryError) -> (identity: Identity, replaced: Bool) {
         try requireRunning()
         let started = ContinuousClock.now
         try IdentityName.validate(name)
@@ -33,7 +40,7 @@ extension Coordinator {
         stats.count { previous == nil ? ($0.registrations += 1) : ($0.updates += 1) }
         events.publish(previous == nil ? .registered : .updated, identity: stored, at: now)
         stats.recordRegister(ContinuousClock.now - started)
-        return stored
+        return (stored, previous != nil)
     }
 
     /// Renews an identity's TTL and optionally patches its metadata (RFC 7386 merge patch).

@@ -97,14 +97,17 @@ public final class Coordinator: Sendable {
     /// The revision of the latest event.
     public var revision: UInt64 { events.revision }
 
-    /// Future events, optionally only those whose identity matches `filter` (MULTICAST events always pass).
+    /// Events, optionally only those whose identity matches `filter` (MULTICAST events always pass).
+    /// With `startRevision`, the events after it that are still in memory come first.
     /// A watcher that falls more than `bufferSize` events behind is ended with RESOURCE_EXHAUSTED.
-    public func watch(filter text: String? = nil, bufferSize: Int = 1024) throws(RegistryError)
-        -> AsyncThrowingStream<RegistryEvent, any Error>
+    public func watch(filter text: String? = nil, after startRevision: UInt64? = nil, bufferSize: Int = 1024)
+        throws(RegistryError) -> AsyncThrowingStream<RegistryEvent, any Error>
     {
         try requireRunning()
         let filter = try parseFilter(text)
-        return events.watch(filter: filter?.matchesEverything == true ? nil : filter, bufferSize: max(1, bufferSize))
+        return try events.watch(
+            filter: filter?.matchesEverything == true ? nil : filter, bufferSize: max(1, bufferSize),
+            after: startRevision)
     }
 
     func requireRunning() throws(RegistryError) {

@@ -1,8 +1,10 @@
+import DequeModule
 import PrismFilter
 import Synchronization
 
 /// Numbers events and hands them to watchers. A watcher that falls behind by more than its buffer is
-/// dropped with a reason; publishing never waits for a watcher.
+/// dropped with a reason; publishing never waits for a watcher. The latest `replayCapacity` events stay
+/// in memory so that a watcher can resume from a revision it saw (after a reconnect, say).
 final class EventHub: Sendable {
     private struct Watcher {
         var continuation: AsyncThrowingStream<RegistryEvent, any Error>.Continuation
@@ -14,12 +16,17 @@ final class EventHub: Sendable {
         var revision: UInt64 = 0
         var watchers: [UInt64: Watcher] = [:]
         var nextWatcherID: UInt64 = 0
+        var recent: Deque<RegistryEvent> = []
     }
 
     private let namespace: String
+    private let replayCapacity: Int
     private let state = Mutex(State())
 
-    init(namespace: String) { self.namespace = namespace }
+    init(namespace: String, replayCapacity: Int = 10_000) {
+        self.namespace = namespace
+        self.replayCapacity = replayCapacity
+    }
 
     var revision: UInt64 { state.withLock { $0.revision } }
     var watcherCount: Int { state.withLock { $0.watchers.count } }
@@ -34,13 +41,11 @@ final class EventHub: Sendable {
             let event = RegistryEvent(
                 kind: kind, revision: state.revision, namespace: namespace, timestamp: timestamp, identity: identity,
                 multicast: multicast)
+            if state.recent.count == replayCapacity { state.recent.removeFirst() }
+            state.recent.append(event)
             var dropped: [Watcher] = []
             for (id, watcher) in state.watchers {
-                if let filter = watcher.filter, let identity,
-                    !filter.matches(identity.metadata, identity: identity.name)
-                {
-                    continue
-                }
+                guard Self.passes(event, watcher.filter) else { continue }
                 if case .dropped = watcher.continuation.yield(event) {
                     state.watchers[id] = nil
                     dropped.append(watcher)
@@ -59,18 +64,46 @@ final class EventHub: Sendable {
         return event
     }
 
-    /// A stream of future events (identity events only when they pass `filter`; MULTICAST always).
-    func watch(filter: Filter?, bufferSize: Int) -> AsyncThrowingStream<RegistryEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<RegistryEvent, any Error>.makeStream(
-            bufferingPolicy: .bufferingOldest(bufferSize))
-        let id = state.withLock { state in
+    private static func passes(_ event: RegistryEvent, _ filter: Filter?) -> Bool {
+        guard let filter, let identity = event.identity else { return true }
+        return filter.matches(identity.metadata, identity: identity.name)
+    }
+
+    /// A stream of events (identity events only when they pass `filter`; MULTICAST always): first those
+    /// after `startRevision` still in memory, then new ones, with no gap and no repeat between the two.
+    /// - Throws: INVALID_ARGUMENT when `startRevision` is ahead of the latest revision or older than the
+    ///   events kept in memory.
+    func watch(filter: Filter?, bufferSize: Int, after startRevision: UInt64? = nil) throws(RegistryError)
+        -> AsyncThrowingStream<RegistryEvent, any Error>
+    {
+        let (watcherID, stream, continuation) = try state.withLock { state throws(RegistryError) in
+            var replay: [RegistryEvent] = []
+            if let startRevision {
+                guard startRevision <= state.revision else {
+                    throw RegistryError(
+                        .invalidArgument,
+                        "start revision \(startRevision) is ahead of namespace '\(namespace)''s latest revision \(state.revision)"
+                    )
+                }
+                let oldestKept = state.recent.first?.revision ?? state.revision + 1
+                guard startRevision + 1 >= oldestKept else {
+                    throw RegistryError(
+                        .invalidArgument,
+                        "start revision \(startRevision) is no longer in memory (the oldest kept is \(oldestKept)); "
+                            + "enumerate, then watch from the current revision")
+                }
+                replay = state.recent.filter { $0.revision > startRevision && Self.passes($0, filter) }
+            }
+            let (stream, continuation) = AsyncThrowingStream<RegistryEvent, any Error>.makeStream(
+                bufferingPolicy: .bufferingOldest(bufferSize + replay.count))
+            for event in replay { continuation.yield(event) }
             let id = state.nextWatcherID
             state.nextWatcherID += 1
             state.watchers[id] = Watcher(continuation: continuation, filter: filter, bufferSize: bufferSize)
-            return id
+            return (id, stream, continuation)
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
+            _ = self?.state.withLock { $0.watchers.removeValue(forKey: watcherID) }
         }
         return stream
     }

@@ -1,0 +1,120 @@
+import PrismRegistry
+
+/// What prismd runs: where it listens and its namespaces. Built from YAML by ``ConfigurationLoader`` or
+/// from ``embeddedDefault(dataDirectory:)`` when no file is given.
+public struct ServerConfiguration: Sendable, Equatable {
+    public static let defaultListen = HostAndPort(host: "127.0.0.1", port: 8980)
+    public static let defaultHTTP = HostAndPort(host: "127.0.0.1", port: 9464)
+    public static let defaultDataDirectory = ".prism"
+
+    public var listen: HostAndPort
+    public var http: HostAndPort
+    /// Where SQLite namespaces keep their databases unless a slot names its own path.
+    public var dataDirectory: String
+    public var logLevel: String?
+    public var namespaces: [NamespaceConfiguration]
+
+    public init(
+        listen: HostAndPort = Self.defaultListen, http: HostAndPort = Self.defaultHTTP,
+        dataDirectory: String = Self.defaultDataDirectory, logLevel: String? = nil,
+        namespaces: [NamespaceConfiguration]
+    ) {
+        self.listen = listen
+        self.http = http
+        self.dataDirectory = dataDirectory
+        self.logLevel = logLevel
+        self.namespaces = namespaces
+    }
+
+    /// One namespace `default`: SQLite in the data directory, in-process messaging.
+    public static func embeddedDefault(dataDirectory: String = defaultDataDirectory) -> ServerConfiguration {
+        ServerConfiguration(
+            dataDirectory: dataDirectory,
+            namespaces: [NamespaceConfiguration(name: "default", registry: .sqlite(path: nil), messaging: .inproc)])
+    }
+}
+
+public struct NamespaceConfiguration: Sendable, Equatable {
+    public static let supportedPatterns = ["multicast-registry"]
+
+    public var name: String
+    public var pattern: String
+    public var defaultTTL: Duration?
+    public var maxTTL: Duration?
+    public var maxIdentities: Int?
+    public var sweepInterval: Duration
+    /// Dotted metadata paths to index; `nil` lets the memory registry choose by itself.
+    public var indexedFields: [String]?
+    public var registry: RegistryBackendConfiguration
+    public var messaging: MessagingBackendConfiguration
+
+    public init(
+        name: String, pattern: String = "multicast-registry", defaultTTL: Duration? = nil, maxTTL: Duration? = nil,
+        maxIdentities: Int? = nil, sweepInterval: Duration = .seconds(1), indexedFields: [String]? = nil,
+        registry: RegistryBackendConfiguration, messaging: MessagingBackendConfiguration
+    ) {
+        self.name = name
+        self.pattern = pattern
+        self.defaultTTL = defaultTTL
+        self.maxTTL = maxTTL
+        self.maxIdentities = maxIdentities
+        self.sweepInterval = sweepInterval
+        self.indexedFields = indexedFields
+        self.registry = registry
+        self.messaging = messaging
+    }
+
+    var settings: NamespaceSettings {
+        NamespaceSettings(
+            name: name, defaultTTL: defaultTTL, maxTTL: maxTTL, maxIdentities: maxIdentities,
+            indexedFields: indexedFields?.map { $0.split(separator: ".").map(String.init) },
+            sweepInterval: sweepInterval)
+    }
+}
+
+public enum RegistryBackendConfiguration: Sendable, Equatable {
+    public static let supported = ["memory", "sqlite"]
+
+    case memory
+    /// `path` is the database directory; `nil` means `<data_dir>/<namespace>`.
+    case sqlite(path: String?)
+
+    public var backendName: String {
+        switch self {
+        case .memory: "memory"
+        case .sqlite: "sqlite"
+        }
+    }
+}
+
+public enum MessagingBackendConfiguration: Sendable, Equatable {
+    public static let supported = ["inproc"]
+
+    case inproc
+
+    public var backendName: String { "inproc" }
+}
+
+/// `host:port`; the host may be a name, an IPv4 address or a bracketed IPv6 address.
+public struct HostAndPort: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port`; port 0 asks the system for a free port.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

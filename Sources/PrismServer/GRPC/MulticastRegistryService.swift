@@ -1,0 +1,135 @@
+import Foundation
+import GRPCCore
+import PrismAPI
+import PrismFilter
+import PrismRegistry
+import SwiftProtobuf
+
+/// The `prism.registry.v1.MulticastRegistry` service over the namespaces' coordinators.
+struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServiceProtocol {
+    let observer: CallObserver
+    let streams: StreamTracker
+
+    func register(request: Prism_Registry_V1_RegisterRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_RegisterResponse
+    {
+        try await observer.observe("register", namespace: request.namespace, context: context) {
+            runtime, _ in
+            let ttl = request.hasTtl ? try Self.duration(request.ttl, field: "ttl") : nil
+            let (identity, replaced) = try await runtime.coordinator.registerReportingReplacement(
+                request.identity, metadata: JSONObject(protobuf: request.metadata), ttl: ttl, replace: request.replace)
+            var response = Prism_Registry_V1_RegisterResponse()
+            response.identity = Prism_Registry_V1_Identity(identity)
+            response.replaced = replaced
+            return response
+        }
+    }
+
+    func heartbeat(request: Prism_Registry_V1_HeartbeatRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_HeartbeatResponse
+    {
+        try await observer.observe("heartbeat", namespace: request.namespace, context: context) {
+            runtime, _ in
+            let ttl = request.hasTtl ? try Self.duration(request.ttl, field: "ttl") : nil
+            let patch = request.hasMetadataPatch ? JSONObject(protobuf: request.metadataPatch) : nil
+            let identity = try await runtime.coordinator.heartbeat(request.identity, ttl: ttl, metadataPatch: patch)
+            var response = Prism_Registry_V1_HeartbeatResponse()
+            response.identity = Prism_Registry_V1_Identity(identity)
+            return response
+        }
+    }
+
+    func unregister(request: Prism_Registry_V1_UnregisterRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_UnregisterResponse
+    {
+        try await observer.observe("unregister", namespace: request.namespace, context: context) {
+            runtime, _ in
+            var response = Prism_Registry_V1_UnregisterResponse()
+            response.removed = try await runtime.coordinator.unregister(request.identity)
+            return response
+        }
+    }
+
+    func get(request: Prism_Registry_V1_GetRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_GetResponse
+    {
+        try await observer.observe("get", namespace: request.namespace, context: context) {
+            runtime, _ in
+            var response = Prism_Registry_V1_GetResponse()
+            response.identity = Prism_Registry_V1_Identity(try await runtime.coordinator.get(request.identity))
+            return response
+        }
+    }
+
+    func enumerate(request: Prism_Registry_V1_EnumerateRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_EnumerateResponse
+    {
+        try await observer.observe("enumerate", namespace: request.namespace, context: context) {
+            runtime, _ in
+            guard request.limit <= EnumerateRequest.maxLimit else {
+                throw RegistryError(
+                    .invalidArgument, "limit \(request.limit) is above the maximum of \(EnumerateRequest.maxLimit)")
+            }
+            let includeMetadata = request.hasIncludeMetadata ? request.includeMetadata : true
+            let page = try await runtime.coordinator.enumerate(
+                EnumerateRequest(
+                    filter: request.filter, limit: request.limit == 0 ? 100 : Int(request.limit),
+                    cursor: request.cursor.isEmpty ? nil : request.cursor,
+                    sortBy: request.sortBy.isEmpty ? nil : request.sortBy, descending: request.descending,
+                    includeMetadata: includeMetadata))
+            var response = Prism_Registry_V1_EnumerateResponse()
+            response.identities = page.identities.map {
+                Prism_Registry_V1_Identity($0, includeMetadata: includeMetadata)
+            }
+            response.totalCount = UInt64(page.totalCount)
+            response.nextCursor = page.nextCursor?.token ?? ""
+            return response
+        }
+    }
+
+    func multicast(request: Prism_Registry_V1_MulticastRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_MulticastResponse
+    {
+        try await observer.observe("multicast", namespace: request.namespace, context: context) {
+            runtime, logger in
+            let ackTimeout =
+                request.hasAckTimeout ? try Self.duration(request.ackTimeout, field: "ack_timeout") : .seconds(5)
+            guard ackTimeout > .zero || request.delivery != .ack else {
+                throw RegistryError(.invalidArgument, "ack_timeout must be above zero in ack mode")
+            }
+            let report = try await runtime.coordinator.multicast(
+                MulticastRequest(
+                    filter: request.filter, all: request.all, payload: [UInt8](request.payload),
+                    contentType: request.contentType.isEmpty ? "application/octet-stream" : request.contentType,
+                    delivery: request.delivery == .ack ? .ack : .atMostOnce, ackTimeout: ackTimeout,
+                    maxTargets: request.maxTargets == 0 ? nil : Int(request.maxTargets), dryRun: request.dryRun))
+            observer.metrics.recordMulticast(namespace: runtime.name, report: report)
+            logger.info(
+                "multicast",
+                metadata: [
+                    "multicast_id": "\(report.multicastID)", "targets": "\(report.targetCount)",
+                    "delivered": "\(report.deliveredCount)", "failed": "\(report.failedCount)",
+                    "timeout": "\(report.timeoutCount)",
+                ])
+            return Prism_Registry_V1_MulticastResponse(report)
+        }
+    }
+
+    func ack(request: Prism_Registry_V1_AckRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_AckResponse
+    {
+        try await observer.observe("ack", namespace: request.namespace, context: context) {
+            runtime, _ in
+            try await runtime.coordinator.acknowledge(
+                messageID: request.messageID, error: request.error.isEmpty ? nil : request.error)
+            return Prism_Registry_V1_AckResponse()
+        }
+    }
+
+    static func duration(_ duration: Google_Protobuf_Duration, field: String) throws(RegistryError) -> Duration {
+        guard duration.seconds >= 0, duration.nanos >= 0 else {
+            throw RegistryError(.invalidArgument, "\(field) must not be negative")
+        }
+        return duration.swiftDuration
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import PrismRegistry
+import PrismSQLite
+
+/// One configured namespace while prismd runs: its coordinator, the database it may own, and the
+/// rate window that ListPatterns reports.
+public final class NamespaceRuntime: Sendable {
+    public let configuration: NamespaceConfiguration
+    public let coordinator: Coordinator
+    let rates: RateWindow
+    private let database: SQLiteDatabase?
+
+    private init(configuration: NamespaceConfiguration, coordinator: Coordinator, database: SQLiteDatabase?) {
+        self.configuration = configuration
+        self.coordinator = coordinator
+        self.database = database
+        rates = RateWindow()
+    }
+
+    public var name: String { configuration.name }
+
+    /// Builds the slots the configuration names. Opening a database can fail (permissions, a corrupt
+    /// file): that is a start-up error naming the namespace and the path.
+    public static func open(_ configuration: NamespaceConfiguration, dataDirectory: String) throws(RegistryError)
+        -> NamespaceRuntime
+    {
+        let settings = configuration.settings
+        let messaging: any MessagingSlot =
+            switch configuration.messaging {
+            case .inproc: InProcessMessaging()
+            }
+        switch configuration.registry {
+        case .memory:
+            let coordinator = Coordinator(
+                settings: settings, registry: MemoryRegistry(indexedFields: settings.indexedFields),
+                messaging: messaging)
+            return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: nil)
+        case .sqlite(let path):
+            let directory = path ?? (dataDirectory as NSString).appendingPathComponent(configuration.name)
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw RegistryError(
+                    .unavailable,
+                    "namespace '\(configuration.name)': cannot create the data directory \(directory): "
+                        + error.localizedDescription)
+            }
+            let database = try SQLiteDatabase(directory: directory)
+            let registry = SQLiteRegistry(
+                database: database, namespace: configuration.name, indexedFields: settings.indexedFields ?? [])
+            let coordinator = Coordinator(settings: settings, registry: registry, messaging: messaging)
+            return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: database)
+        }
+    }
+
+    /// Prepares indexes, starts the coordinator (which sweeps what expired while prismd was down).
+    public func start() async throws(RegistryError) {
+        if let registry = coordinator.registry as? SQLiteRegistry {
+            try await registry.prepareIndexes()
+        }
+        try await coordinator.start()
+    }
+
+    /// Ends streams, closes the slots and the database.
+    public func stop() async {
+        await coordinator.stop()
+        await database?.close()
+    }
+}

@@ -1,0 +1,96 @@
+import CoreMetrics
+import Metrics
+import PrismRegistry
+import Prometheus
+import Synchronization
+
+/// prismd's Prometheus metrics, through swift-metrics with a factory of its own (no global bootstrap,
+/// so several servers can live in one test process).
+///
+/// - `prism_operations_total{namespace,op,code}`: every API call by outcome.
+/// - `prism_operation_duration_seconds{namespace,op}`: latency histogram.
+/// - `prism_multicast_targets_total{namespace}`, `prism_multicast_deliveries_total{namespace,status}`.
+/// - `prism_identities{namespace}`, `prism_slot_health{namespace,slot,backend}` (0 healthy, 1 degraded,
+///   2 unhealthy), `prism_namespace_running{namespace}`: refreshed on each scrape.
+public final class ServerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+    private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
+    private let gauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+            .seconds(10),
+        ]
+        self.factory = factory
+    }
+
+    func recordOperation(namespace: String, op: String, code: String, duration: Duration) {
+        counter("prism_operations_total", [("namespace", namespace), ("op", op), ("code", code)]).increment()
+        timer("prism_operation_duration_seconds", [("namespace", namespace), ("op", op)]).record(duration: duration)
+    }
+
+    func recordMulticast(namespace: String, report: MulticastReport) {
+        counter("prism_multicast_targets_total", [("namespace", namespace)]).increment(by: report.targetCount)
+        for (status, count) in [
+            ("delivered", report.deliveredCount), ("failed", report.failedCount), ("timeout", report.timeoutCount),
+            ("pending", report.pendingCount),
+        ] where count > 0 {
+            counter("prism_multicast_deliveries_total", [("namespace", namespace), ("status", status)])
+                .increment(by: count)
+        }
+    }
+
+    func recordNamespace(_ name: String, identities: Int?, health: NamespaceHealth, backends: (String, String)) {
+        if let identities { gauge("prism_identities", [("namespace", name)]).record(identities) }
+        gauge("prism_namespace_running", [("namespace", name)]).record(health.lifecycle == .running ? 1 : 0)
+        for (slot, backend, slotHealth) in [
+            ("registry", backends.0, health.registry), ("messaging", backends.1, health.messaging),
+        ] {
+            gauge("prism_slot_health", [("namespace", name), ("slot", slot), ("backend", backend)])
+                .record(slotHealth.status.rawValue)
+        }
+    }
+
+    /// The Prometheus text exposition of everything recorded.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+
+    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        dimensions.reduce(label) { $0 + "\u{1}" + $1.0 + "=" + $1.1 }
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        counters.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let counter = cache[key] { return counter }
+            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = counter
+            return counter
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
+        timers.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let timer = cache[key] { return timer }
+            let timer = CoreMetrics.Timer(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = timer
+            return timer
+        }
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Gauge {
+        gauges.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let gauge = cache[key] { return gauge }
+            let gauge = CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = gauge
+            return gauge
+        }
+    }
+}

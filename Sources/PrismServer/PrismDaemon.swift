@@ -1,0 +1,110 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import PrismRegistry
+import ServiceLifecycle
+import UnixSignals
+
+/// prismd as a library: opens and starts the namespaces, then serves gRPC and HTTP until a graceful
+/// shutdown (a signal, or ``shutdown()``): streams end, calls in flight finish, databases close.
+public final class PrismDaemon: Sendable {
+    /// Where the daemon ended up listening (ports chosen by the system when the config said 0).
+    public struct Addresses: Sendable {
+        public var grpc: HostAndPort
+        public var http: HostAndPort
+    }
+
+    public let configuration: ServerConfiguration
+    public let metrics = ServerMetrics()
+    private let logger: Logger
+    private let group = ShutdownLatch()
+
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until shut down. Start-up errors (a database that cannot open, a port in use) are thrown
+    /// before anything is served.
+    public func run(
+        signals: [UnixSignal] = [], onListening: @escaping @Sendable (Addresses) -> Void = { _ in }
+    ) async throws {
+        let namespaces = try await startNamespaces()
+        let endpoint: HTTPEndpoint
+        do {
+            endpoint = try await HTTPEndpoint.bind(host: configuration.http.host, port: configuration.http.port)
+        } catch {
+            await stop(namespaces)
+            throw StartupError("cannot listen for HTTP on \(configuration.http): \(error)")
+        }
+        let streams = StreamTracker()
+        let observer = CallObserver(namespaces: namespaces, metrics: metrics, logger: logger)
+        let server = GRPCServer(
+            transport: .http2NIOPosix(
+                address: Self.socketAddress(configuration.listen), transportSecurity: .plaintext),
+            services: [
+                MulticastRegistryService(observer: observer, streams: streams), AdminService(observer: observer),
+            ])
+        let httpPort = endpoint.localAddress?.port ?? configuration.http.port
+        let services: [any Service] = [
+            NamespacesService(namespaces: namespaces, logger: logger),
+            GRPCService(server: server, streams: streams) { [configuration] port in
+                onListening(
+                    Addresses(
+                        grpc: HostAndPort(host: configuration.listen.host, port: port),
+                        http: HostAndPort(host: configuration.http.host, port: httpPort)))
+            },
+            HTTPService(endpoint: endpoint, endpoints: OperationalEndpoints(namespaces: namespaces, metrics: metrics)),
+        ]
+        let serviceGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: signals, logger: logger))
+        group.set(serviceGroup)
+        try await serviceGroup.run()
+    }
+
+    /// Begins a graceful shutdown, as SIGTERM would.
+    public func shutdown() async {
+        await group.trigger()
+    }
+
+    private func startNamespaces() async throws -> NamespaceDirectory {
+        var started: [NamespaceRuntime] = []
+        for namespace in configuration.namespaces {
+            do {
+                let runtime = try NamespaceRuntime.open(namespace, dataDirectory: configuration.dataDirectory)
+                try await runtime.start()
+                started.append(runtime)
+                logger.info(
+                    "namespace started",
+                    metadata: [
+                        "namespace": "\(namespace.name)", "registry": "\(namespace.registry.backendName)",
+                        "messaging": "\(namespace.messaging.backendName)",
+                    ])
+            } catch {
+                await stop(NamespaceDirectory(started))
+                throw StartupError("namespace '\(namespace.name)' did not start: \(error.message)")
+            }
+        }
+        return NamespaceDirectory(started)
+    }
+
+    private func stop(_ namespaces: NamespaceDirectory) async {
+        for runtime in namespaces.runtimes { await runtime.stop() }
+    }
+
+    static func socketAddress(_ address: HostAndPort) -> GRPCNIOTransportCore.SocketAddress {
+        switch address.host {
+        case "localhost": .ipv4(host: "127.0.0.1", port: address.port)
+        case let host where host.contains(":"): .ipv6(host: host, port: address.port)
+        case let host: .ipv4(host: host, port: address.port)
+        }
+    }
+}
+
+/// Why prismd could not start.
+public struct StartupError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

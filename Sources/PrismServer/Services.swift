@@ -1,0 +1,84 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps the namespaces running; on shutdown (after the servers in front of them stopped) closes them.
+struct NamespacesService: Service {
+    let namespaces: NamespaceDirectory
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        for runtime in namespaces.runtimes {
+            await runtime.stop()
+            logger.info("namespace stopped", metadata: ["namespace": "\(runtime.name)"])
+        }
+    }
+}
+
+/// The gRPC server. Shutdown ends the server streams first, since they would otherwise keep it open.
+struct GRPCService: Service {
+    let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let streams: StreamTracker
+    /// Called with the bound port once the server listens.
+    let onListening: @Sendable (Int) -> Void
+
+    init(
+        server: GRPCServer<HTTP2ServerTransport.Posix>, streams: StreamTracker,
+        onListening: @escaping @Sendable (Int) -> Void
+    ) {
+        self.server = server
+        self.streams = streams
+        self.onListening = onListening
+    }
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await server.serve() }
+                let address = try await server.listeningAddress
+                if let port = address?.ipv4?.port ?? address?.ipv6?.port { onListening(port) }
+            }
+        } onGracefulShutdown: {
+            streams.closeAll()
+            server.beginGracefulShutdown()
+        }
+    }
+}
+
+/// The HTTP endpoints; they stop first on shutdown so that /readyz goes away before the API does.
+struct HTTPService: Service {
+    let endpoint: HTTPEndpoint
+    let endpoints: OperationalEndpoints
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await endpoint.serve { method, path in await endpoints.respond(method, path) }
+        } onGracefulShutdown: {
+            endpoint.close()
+        }
+    }
+}
+
+/// Lets ``PrismDaemon/shutdown()`` reach a service group created inside ``PrismDaemon/run(signals:onListening:)``.
+final class ShutdownLatch: Sendable {
+    private let state = Mutex<(group: ServiceGroup?, requested: Bool)>((nil, false))
+
+    func set(_ group: ServiceGroup) {
+        let requested = state.withLock { state in
+            state.group = group
+            return state.requested
+        }
+        if requested { Task { await group.triggerGracefulShutdown() } }
+    }
+
+    func trigger() async {
+        let group = state.withLock { state in
+            state.requested = true
+            return state.group
+        }
+        await group?.triggerGracefulShutdown()
+    }
+}

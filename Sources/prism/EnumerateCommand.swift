@@ -1,0 +1,47 @@
+import ArgumentParser
+import PrismAPI
+import PrismClient
+
+struct EnumerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enumerate", abstract: "List the identities a filter selects.",
+        discussion: """
+            prism enumerate --filter 'type == "sensor" and floor >= 2' --sort battery --limit 20
+            With --json, prints one EnumerateResponse per page fetched.
+            """)
+
+    @OptionGroup var filter: FilterArguments
+    @Option(help: "At most this many identities (default 100).") var limit = 100
+    @Option(help: ArgumentHelp("Sort by a dotted metadata path (default: identity).", valueName: "path")) var sort:
+        String?
+    @Flag(help: "Sort descending.") var desc = false
+    @Flag(name: .customLong("no-metadata"), help: "Leave metadata out.") var noMetadata = false
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let filterText = try filter.text()
+        try await client.run { client in
+            var options = EnumerateOptions(
+                filter: filterText, pageSize: min(limit, 1000), sortBy: sort, descending: desc,
+                includeMetadata: !noMetadata)
+            var rows: [[String]] = []
+            var total: UInt64 = 0
+            var cursor: String?
+            repeat {
+                options.pageSize = min(1000, limit - rows.count)
+                let page = try await client.enumeratePage(options, cursor: cursor)
+                if self.client.json { try Output.printJSON(page) }
+                total = page.totalCount
+                rows += page.identities.map { [$0.identity, Output.expiry($0), noMetadata ? "" : Output.metadata($0)] }
+                cursor = page.nextCursor.isEmpty ? nil : page.nextCursor
+            } while cursor != nil && rows.count < limit
+            if self.client.json { return }
+            if !rows.isEmpty { print(Output.table(["IDENTITY", "EXPIRES", "METADATA"], rows)) }
+            print("\(rows.count) of \(total) identities")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import PrismClient
+
+struct RegisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register", abstract: "Register an identity with metadata and a TTL.",
+        discussion: """
+            prism register sensor-1 --meta type=sensor --meta floor=1 --meta location.building=HQ --ttl 30s
+            Without --replace, registering an identity that exists is refused (ALREADY_EXISTS).
+            """)
+
+    @Argument(help: "Identity: 1-256 of A-Z a-z 0-9 . _ : -") var identity: String
+    @OptionGroup var metadata: MetadataArguments
+    @Option(
+        help: ArgumentHelp("Time to live, e.g. 30s (default: the namespace's).", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var ttl: Duration?
+    @Flag(help: "Replace an existing registration.") var replace = false
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let object = try metadata.object()
+        try await client.run { client in
+            let response = try await client.register(identity, metadata: object, ttl: ttl, replace: replace)
+            if self.client.json { return try Output.printJSON(response) }
+            print(
+                "\(response.replaced ? "replaced" : "registered") \(identity), expires \(Output.expiry(response.identity))"
+            )
+        }
+    }
+}
+
+struct HeartbeatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heartbeat", abstract: "Renew an identity's TTL, optionally patching its metadata.")
+
+    @Argument var identity: String
+    @Option(
+        help: ArgumentHelp("New TTL (default: the namespace's).", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var ttl: Duration?
+    @OptionGroup var metadata: MetadataArguments
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let patch = try metadata.object()
+        try await client.run { client in
+            let identity = try await client.heartbeat(
+                self.identity, ttl: ttl, metadataPatch: patch.isEmpty ? nil : patch)
+            if self.client.json { return try Output.printJSON(identity) }
+            print("renewed \(identity.identity), expires \(Output.expiry(identity))")
+        }
+    }
+}
+
+struct UnregisterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unregister", abstract: "Remove an identity (succeeds when it is absent too).")
+
+    @Argument var identity: String
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        try await client.run { client in
+            let removed = try await client.unregister(identity)
+            if self.client.json { return print(#"{"removed":\#(removed)}"#) }
+            print(removed ? "unregistered \(identity)" : "\(identity) was not registered")
+        }
+    }
+}
+
+struct GetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one identity.")
+
+    @Argument var identity: String
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        try await client.run { client in
+            let identity = try await client.get(self.identity)
+            if self.client.json { return try Output.printJSON(identity) }
+            print(
+                Output.table(
+                    ["identity", identity.identity],
+                    [
+                        ["metadata", Output.metadata(identity)],
+                        ["registered_at", Output.timestamp(identity.registeredAt)],
+                        ["updated_at", Output.timestamp(identity.updatedAt)],
+                        ["expires", Output.expiry(identity)],
+                    ]))
+        }
+    }
+}

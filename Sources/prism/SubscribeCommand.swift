@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import PrismAPI
+import PrismClient
+
+struct SubscribeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subscribe",
+        abstract: "Print the messages multicast to identities (as a device would receive them).",
+        discussion: """
+            prism subscribe sensor-1 --ack
+            Prints "subscribed to ..." on stderr once prismd delivers to this subscriber, then one line per
+            message: identity, message id, payload. Runs until interrupted or the server ends the stream.
+            """)
+
+    @Argument(help: "Identities to receive messages for.") var identities: [String]
+    @Flag(help: "Acknowledge each message that asks for it.") var ack = false
+    @Option(
+        name: .customLong("ack-error"),
+        help: ArgumentHelp("Acknowledge with this error instead (the sender sees FAILED).", valueName: "text"))
+    var ackError: String?
+    @Option(help: "Exit after this many messages.") var count: Int?
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard !identities.isEmpty else { throw ValidationError("name at least one identity") }
+    }
+
+    func run() async throws {
+        try await client.run { client in
+            let messages = try await client.subscribe(identities)
+            CommandFailure.printError("subscribed to \(identities.joined(separator: ", "))")
+            var received = 0
+            do {
+                for try await message in messages {
+                    if self.client.json {
+                        try Output.printJSON(message)
+                    } else {
+                        let payload = String(decoding: message.payload, as: UTF8.self)
+                        Output.line("\(message.identity)  \(message.messageID)  \(payload)")
+                    }
+                    if (ack || ackError != nil), message.ackRequested {
+                        try await client.ack(messageID: message.messageID, error: ackError)
+                    }
+                    received += 1
+                    if let count, received >= count { return }
+                }
+            } catch let error as PrismClientError {
+                throw error
+            }
+        }
+    }
+}
+
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch", abstract: "Print the namespace's events as they happen.",
+        discussion: """
+            prism watch --filter 'type == "sensor"'
+            One line per event: revision, kind, identity (or the multicast summary).
+            """)
+
+    @OptionGroup var filter: FilterArguments
+    @Option(
+        name: .customLong("from-revision"),
+        help: "Replay the events after this revision first, while prismd still has them.")
+    var fromRevision: UInt64?
+    @Option(help: "Exit after this many events.") var count: Int?
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let filterText = try filter.text()
+        try await client.run { client in
+            let events = try await client.watch(filter: filterText, startRevision: fromRevision)
+            CommandFailure.printError("watching namespace \(self.client.namespace)")
+            var received = 0
+            for try await event in events {
+                if self.client.json {
+                    try Output.printJSON(event)
+                } else {
+                    Output.line(Output.eventLine(event))
+                }
+                received += 1
+                if let count, received >= count { return }
+            }
+        }
+    }
+}
+
+extension Output {
+    static func eventLine(_ event: Prism_Registry_V1_Event) -> String {
+        let kind = String(describing: event.kind).uppercased()
+        if event.hasMulticast {
+            let summary = event.multicast
+            return "\(event.revision)  MULTICAST  \(summary.multicastID)  targets=\(summary.targetCount) "
+                + "delivered=\(summary.deliveredCount) failed=\(summary.failedCount) timeout=\(summary.timeoutCount)"
+        }
+        return "\(event.revision)  \(kind)  \(event.identity.identity)  \(metadata(event.identity))"
+    }
+}
+
+struct PatternsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patterns", abstract: "List the server's namespaces with their backends and health.")
+
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        try await client.run { client in
+            let patterns = try await client.listPatterns()
+            if self.client.json {
+                var response = Prism_Registry_V1_ListPatternsResponse()
+                response.patterns = patterns
+                return try Output.printJSON(response)
+            }
+            let rows = patterns.map { pattern in
+                [
+                    pattern.namespace, pattern.pattern, String(describing: pattern.lifecycle).uppercased(),
+                    String(describing: pattern.health).uppercased(),
+                    "\(pattern.registry.backend) (\(String(describing: pattern.registry.health).uppercased()))",
+                    "\(pattern.messaging.backend) (\(String(describing: pattern.messaging.health).uppercased()))",
+                    "\(pattern.identities)",
+                ]
+            }
+            print(
+                Output.table(
+                    ["NAMESPACE", "PATTERN", "LIFECYCLE", "HEALTH", "REGISTRY", "MESSAGING", "IDENTITIES"], rows))
+        }
+    }
+}

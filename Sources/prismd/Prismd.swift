@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PrismServer
+
+@main
+struct Prismd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prismd",
+        abstract: "Prism's multicast registry server: gRPC API, /metrics, /healthz, /readyz.",
+        discussion: """
+            Without --config it runs the embedded default: namespace "default", registry sqlite in
+            --data-dir (./.prism), messaging inproc. Flags override the config file's values.
+            SIGINT or SIGTERM shut down gracefully: streams end, calls in flight finish, databases close.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("YAML config file.", valueName: "file"))
+    var config: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("gRPC address (default 127.0.0.1:8980; port 0 picks a free one).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "HTTP address for /metrics, /healthz, /readyz (default 127.0.0.1:9464).", valueName: "host:port"))
+    var http: String?
+
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp("Where SQLite namespaces keep their data (default ./.prism).", valueName: "dir"))
+    var dataDirectory: String?
+
+    @Option(
+        name: .customLong("log-level"),
+        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level")
+    )
+    var logLevel: String?
+
+    func validate() throws {
+        for (flag, value) in [("--listen", listen), ("--http", http)] {
+            if let value, HostAndPort(value) == nil {
+                throw ValidationError("\(flag) '\(value)' is not HOST:PORT (e.g. 127.0.0.1:8980)")
+            }
+        }
+        if let logLevel, LogLevelName.parse(logLevel) == nil {
+            throw ValidationError("--log-level '\(logLevel)' is unknown; use one of \(LogLevelName.all)")
+        }
+    }
+
+    func run() async throws {
+        var configuration: ServerConfiguration
+        if let config {
+            do {
+                configuration = try ConfigurationLoader.load(file: config)
+            } catch {
+                printError("prismd: invalid config: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            configuration = .embeddedDefault()
+        }
+        if let listen { configuration.listen = HostAndPort(listen)! }
+        if let http { configuration.http = HostAndPort(http)! }
+        if let dataDirectory { configuration.dataDirectory = dataDirectory }
+        if let logLevel { configuration.logLevel = logLevel }
+        let level = configuration.logLevel.flatMap(LogLevelName.parse) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "prismd")
+        let daemon = PrismDaemon(configuration: configuration, logger: logger)
+        let namespaces = configuration.namespaces.map(\.name).joined(separator: ",")
+        do {
+            try await daemon.run(signals: [.sigterm, .sigint]) { addresses in
+                let line = "prismd listening grpc=\(addresses.grpc) http=\(addresses.http) namespaces=\(namespaces)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        } catch let error as StartupError {
+            printError("prismd: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

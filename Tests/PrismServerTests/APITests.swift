@@ -1,0 +1,205 @@
+import Foundation
+import GRPCCore
+import PrismAPI
+import PrismClient
+import PrismFilter
+import PrismServer
+import Testing
+
+@Suite("the gRPC API through PrismClient, against an in-process prismd")
+struct APITests {
+    @Test("register, get, heartbeat, enumerate, unregister")
+    func identities() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        let first = try await client.register("sensor-1", metadata: ["type": "sensor", "floor": 1], ttl: .seconds(30))
+        #expect(!first.replaced)
+        #expect(first.identity.metadataObject == ["type": "sensor", "floor": 1])
+        #expect(first.identity.hasExpiresAt)
+        let again = try await client.register("sensor-1", metadata: ["type": "sensor", "floor": 2], replace: true)
+        #expect(again.replaced)
+        try await client.register("sensor-2", metadata: ["type": "sensor", "floor": 2])
+        try await client.register("actuator-1", metadata: ["type": "actuator", "floor": 1])
+        #expect(try await client.get("sensor-1").metadataObject["floor"] == 2)
+        let renewed = try await client.heartbeat("sensor-2", ttl: .seconds(5), metadataPatch: ["battery": 80])
+        #expect(renewed.metadataObject == ["type": "sensor", "floor": 2, "battery": 80])
+        let page = try await client.enumeratePage(EnumerateOptions(filter: #"type == "sensor""#))
+        #expect(page.identities.map(\.identity) == ["sensor-1", "sensor-2"])
+        #expect(page.totalCount == 2)
+        var names: [String] = []
+        for try await page in client.enumerate(EnumerateOptions(pageSize: 1)) {
+            names += page.identities.map(\.identity)
+        }
+        #expect(names == ["actuator-1", "sensor-1", "sensor-2"])
+        #expect(try await client.unregister("sensor-2"))
+        #expect(try await !client.unregister("sensor-2"))
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test("errors arrive as the documented status codes, with a filter's line:column")
+    func errors() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        try await client.register("a", metadata: ["x": 1])
+        await expectRejected(.alreadyExists) { try await client.register("a") }
+        await expectRejected(.notFound) { _ = try await client.get("missing") }
+        await expectRejected(.invalidArgument, containing: "identity") { try await client.register("has space") }
+        await expectRejected(.invalidArgument, containing: "1:10") {
+            _ = try await client.enumeratePage(EnumerateOptions(filter: "floor == "))
+        }
+        await expectRejected(.invalidArgument, containing: "64") {
+            try await client.register("big", metadata: ["blob": .string(String(repeating: "x", count: 70_000))])
+        }
+        let other = try server.client(namespace: "nope")
+        await expectRejected(.notFound, containing: "no namespace 'nope'") { _ = try await other.get("a") }
+        #expect(try await client.enumeratePage(EnumerateOptions()).totalCount == 1)
+        await other.close()
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test("a client of a server that is not there fails fast as unreachable")
+    func unreachable() async throws {
+        // A long call deadline, so that failing at all shows that the call did not wait for one.
+        let client = try PrismClient(server: "127.0.0.1:1", callTimeout: .seconds(120))
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.get("x")
+            Issue.record("expected an error")
+        } catch {
+            guard case .unreachable(let server, _) = error else {
+                Issue.record("got \(error)")
+                return
+            }
+            #expect(server == "127.0.0.1:1")
+        }
+        #expect(ContinuousClock.now - started < .seconds(60))
+        await client.close()
+    }
+
+    @Test("multicast with ack reaches Subscribe streams; one target that never acks times out")
+    func multicastWithAck() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        for index in 1...3 { try await client.register("dev-\(index)", metadata: ["group": "g"]) }
+        let acking = try await client.subscribe(["dev-1", "dev-2"])
+        let silent = try await client.subscribe(["dev-3"])
+        let acker = Task {
+            var seen: [String] = []
+            for try await message in acking {
+                #expect(message.ackRequested)
+                #expect(String(decoding: message.payload, as: UTF8.self) == "ping")
+                try await client.ack(messageID: message.messageID)
+                seen.append(message.identity)
+                if seen.count == 2 { break }
+            }
+            return seen.sorted()
+        }
+        let report = try await client.multicast(
+            MulticastOptions(filter: #"group == "g""#, payload: Array("ping".utf8), ack: true, ackTimeout: .seconds(3)))
+        #expect(report.targetCount == 3)
+        #expect(report.deliveredCount == 2)
+        #expect(report.timeoutCount == 1)
+        #expect(report.statuses.first { $0.identity == "dev-3" }?.status == .timeout)
+        #expect(try await acker.value == ["dev-1", "dev-2"])
+        _ = silent
+        let dry = try await client.multicast(MulticastOptions(filter: nil, all: true, payload: [], dryRun: true))
+        #expect(dry.targetCount == 3)
+        await expectRejected(.invalidArgument) {
+            _ = try await client.multicast(MulticastOptions(filter: nil, payload: []))
+        }
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test("watch streams events in order, filtered, and resumes from a revision")
+    func watch() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        let events = try await client.watch(filter: #"type == "sensor""#)
+        try await client.register("s1", metadata: ["type": "sensor"])
+        try await client.register("a1", metadata: ["type": "actuator"])
+        try await client.heartbeat("s1")
+        try await client.unregister("s1")
+        var seen: [(UInt64, Prism_Registry_V1_EventKind, String)] = []
+        for try await event in events {
+            seen.append((event.revision, event.kind, event.identity.identity))
+            if seen.count == 3 { break }
+        }
+        #expect(seen.map(\.1) == [.registered, .heartbeat, .unregistered])
+        #expect(seen.map(\.2) == ["s1", "s1", "s1"])
+        #expect(seen.map(\.0) == [1, 3, 4])
+        let replay = try await client.watch(startRevision: 2)
+        var replayed: [UInt64] = []
+        for try await event in replay {
+            replayed.append(event.revision)
+            if replayed.count == 2 { break }
+        }
+        #expect(replayed == [3, 4])
+        await expectRejected(.invalidArgument, containing: "ahead") { _ = try await client.watch(startRevision: 99) }
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test("/metrics counts the operations, /healthz and /readyz answer")
+    func httpEndpoints() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        try await client.register("m1")
+        try await client.register("m2")
+        _ = try? await client.get("nope")
+        let metrics = try server.http("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains(#"prism_operations_total{namespace="default",op="register",code="ok"} 2"#))
+        #expect(metrics.body.contains(#"prism_operations_total{namespace="default",op="get",code="NOT_FOUND"} 1"#))
+        #expect(metrics.body.contains(#"prism_identities{namespace="default"} 2.0"#))
+        #expect(metrics.body.contains("prism_operation_duration_seconds_bucket"))
+        #expect(try server.http("/healthz").status == 200)
+        let ready = try server.http("/readyz")
+        #expect(ready.status == 200)
+        #expect(try server.http("/nothing").status == 404)
+        let patterns = try await client.listPatterns()
+        #expect(patterns.map(\.namespace) == ["default"])
+        #expect(patterns.first?.health == .healthy)
+        #expect(patterns.first?.lifecycle == .running)
+        #expect(patterns.first?.identities == 2)
+        #expect(patterns.first?.registry.backend == "memory")
+        await client.close()
+        try await server.stop()
+    }
+
+    @Test("shutdown ends open streams and completes")
+    func gracefulShutdown() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        let messages = try await client.subscribe(["x"])
+        let events = try await client.watch()
+        let drained = Task {
+            for try await _ in messages {}
+            for try await _ in events {}
+        }
+        try await server.stop()
+        _ = await drained.result
+        await client.close()
+    }
+}
+
+func expectRejected(
+    _ code: RPCError.Code, containing text: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation,
+    _ body: () async throws -> Void
+) async {
+    do {
+        try await body()
+        Issue.record("expected \(code)", sourceLocation: sourceLocation)
+    } catch let error as PrismClientError {
+        guard case .rejected(let actual, let message) = error else {
+            Issue.record("expected \(code), got \(error)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(actual == code, "\(message)", sourceLocation: sourceLocation)
+        if let text { #expect(message.contains(text), "\(message)", sourceLocation: sourceLocation) }
+    } catch {
+        Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+    }
+}

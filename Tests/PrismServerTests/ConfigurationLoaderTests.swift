@@ -1,0 +1,97 @@
+import PrismServer
+import Testing
+
+@Suite("prismd's YAML config")
+struct ConfigurationLoaderTests {
+    @Test("a full config is read with every value")
+    func fullConfig() throws {
+        let configuration = try ConfigurationLoader.parse(
+            """
+            listen: 0.0.0.0:9000
+            http: 127.0.0.1:9100
+            data_dir: /var/lib/prism
+            log_level: debug
+            namespaces:
+              - name: iot
+                pattern: multicast-registry
+                default_ttl: 30s
+                max_ttl: 1h
+                max_identities: 5000
+                sweep_interval: 250ms
+                indexed_fields: [type, location.building]
+                slots:
+                  registry:  { backend: sqlite, path: /tmp/iot }
+                  messaging: { backend: inproc }
+              - name: cache
+                slots:
+                  registry:  { backend: memory }
+                  messaging: { backend: inproc }
+            """, file: "prism.yaml")
+        #expect(configuration.listen == HostAndPort(host: "0.0.0.0", port: 9000))
+        #expect(configuration.http == HostAndPort(host: "127.0.0.1", port: 9100))
+        #expect(configuration.dataDirectory == "/var/lib/prism")
+        #expect(configuration.logLevel == "debug")
+        #expect(configuration.namespaces.count == 2)
+        let iot = configuration.namespaces[0]
+        #expect(iot.defaultTTL == .seconds(30))
+        #expect(iot.maxTTL == .seconds(3600))
+        #expect(iot.maxIdentities == 5000)
+        #expect(iot.sweepInterval == .milliseconds(250))
+        #expect(iot.indexedFields == ["type", "location.building"])
+        #expect(iot.registry == .sqlite(path: "/tmp/iot"))
+        #expect(configuration.namespaces[1].registry == .memory)
+        #expect(configuration.namespaces[1].defaultTTL == nil)
+    }
+
+    @Test(
+        "a bad config names the file, line, key path and reason",
+        arguments: [
+            (
+                "namespaces:\n  - name: iot\n    default_tll: 30s\n    slots: {registry: {backend: memory}, messaging: {backend: inproc}}\n",
+                "prism.yaml:3: namespaces[0].default_tll: unknown key 'default_tll'; did you mean 'default_ttl'?"
+            ),
+            (
+                "namespaces:\n  - name: iot\n    default_ttl: 30\n    slots: {registry: {backend: memory}, messaging: {backend: inproc}}\n",
+                "prism.yaml:3: namespaces[0].default_ttl: invalid duration '30': no unit after 30"
+            ),
+            (
+                "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: mongo}\n      messaging: {backend: inproc}\n",
+                "prism.yaml:4: namespaces[0].slots.registry.backend: unknown registry backend 'mongo'; supported registry backends: memory, sqlite"
+            ),
+            (
+                "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: kafka}\n",
+                "prism.yaml:5: namespaces[0].slots.messaging.backend: unknown messaging backend 'kafka'; supported messaging backends: inproc"
+            ),
+            ("listen: 8980\nnamespaces: []\n", "prism.yaml:1: listen: '8980' is not HOST:PORT"),
+            ("listen: 127.0.0.1:8980\n", "prism.yaml:1: namespaces: missing; list at least one namespace"),
+            (
+                "namespaces:\n  - name: a b\n    slots: {registry: {backend: memory}, messaging: {backend: inproc}}\n",
+                "prism.yaml:2: namespaces[0].name: 'a b' is not a valid namespace name"
+            ),
+            (
+                "namespaces:\n  - name: iot\n    max_identities: lots\n    slots: {registry: {backend: memory}, messaging: {backend: inproc}}\n",
+                "prism.yaml:3: namespaces[0].max_identities: expected a whole number"
+            ),
+            ("namespaces: [\n", "prism.yaml: not valid YAML"),
+        ])
+    func badConfig(yaml: String, expected: String) {
+        #expect {
+            try ConfigurationLoader.parse(yaml, file: "prism.yaml")
+        } throws: { error in
+            let description = "\(error)"
+            let matches = description.hasPrefix(expected)
+            if !matches { Issue.record("got: \(description)") }
+            return matches
+        }
+    }
+
+    @Test("the embedded default is namespace default on SQLite with in-process messaging")
+    func embeddedDefault() {
+        let configuration = ServerConfiguration.embeddedDefault(dataDirectory: "/tmp/x")
+        #expect(configuration.namespaces.map(\.name) == ["default"])
+        #expect(configuration.namespaces[0].registry == .sqlite(path: nil))
+        #expect(configuration.namespaces[0].messaging == .inproc)
+        #expect(configuration.listen.description == "127.0.0.1:8980")
+        #expect(configuration.http.description == "127.0.0.1:9464")
+    }
+}
