@@ -26,7 +26,7 @@ public enum PrismClientError: Error, Sendable, CustomStringConvertible {
             return .unreachable(server: server, detail: "\(error)")
         }
         let fromServer = rpcError.metadata[stringValues: "prism-error"].first(where: { _ in true }) != nil
-        if !fromServer, rpcError.code == .unavailable || rpcError.code == .deadlineExceeded {
+        if !fromServer, rpcError.code == .unavailable {
             return .unreachable(server: server, detail: rpcError.message)
         }
         return .rejected(code: rpcError.code, message: rpcError.message)

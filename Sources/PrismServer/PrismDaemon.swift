@@ -48,7 +48,7 @@ public final class PrismDaemon: Sendable {
         let httpPort = endpoint.localAddress?.port ?? configuration.http.port
         let services: [any Service] = [
             NamespacesService(namespaces: namespaces, logger: logger),
-            GRPCService(server: server, streams: streams) { [configuration] port in
+            GRPCService(server: server, listen: configuration.listen, streams: streams) { [configuration] port in
                 onListening(
                     Addresses(
                         grpc: HostAndPort(host: configuration.listen.host, port: port),
@@ -56,10 +56,12 @@ public final class PrismDaemon: Sendable {
             },
             HTTPService(endpoint: endpoint, endpoints: OperationalEndpoints(namespaces: namespaces, metrics: metrics)),
         ]
-        let serviceGroup = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: signals, logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: signals, logger: logger)
+        // A stuck call must not keep a stopping prismd alive for ever.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
         group.set(serviceGroup)
         try await serviceGroup.run()
     }

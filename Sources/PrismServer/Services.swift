@@ -21,25 +21,40 @@ struct NamespacesService: Service {
 /// The gRPC server. Shutdown ends the server streams first, since they would otherwise keep it open.
 struct GRPCService: Service {
     let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let listen: HostAndPort
     let streams: StreamTracker
     /// Called with the bound port once the server listens.
     let onListening: @Sendable (Int) -> Void
 
     init(
-        server: GRPCServer<HTTP2ServerTransport.Posix>, streams: StreamTracker,
+        server: GRPCServer<HTTP2ServerTransport.Posix>, listen: HostAndPort, streams: StreamTracker,
         onListening: @escaping @Sendable (Int) -> Void
     ) {
         self.server = server
+        self.listen = listen
         self.streams = streams
         self.onListening = onListening
     }
 
     func run() async throws {
         try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.serve() }
-                let address = try await server.listeningAddress
-                if let port = address?.ipv4?.port ?? address?.ipv6?.port { onListening(port) }
+                let port: Int?
+                do {
+                    let address = try await server.listeningAddress
+                    port = address?.ipv4?.port ?? address?.ipv6?.port
+                } catch {
+                    // serve() holds the reason (an address in use, say); the listening address only says "stopped".
+                    do {
+                        try await group.next()
+                    } catch {
+                        throw StartupError("cannot listen for gRPC on \(listen): \(error)")
+                    }
+                    throw StartupError("cannot listen for gRPC on \(listen): \(error)")
+                }
+                if let port { onListening(port) }
+                try await group.waitForAll()
             }
         } onGracefulShutdown: {
             streams.closeAll()

@@ -33,19 +33,31 @@ struct MetadataArguments: ParsableArguments {
             }
             let text = String(entry[entry.index(after: equals)...])
             let value = (try? Value(json: text)) ?? .string(text)
-            object = Self.setting(value, at: path[...], in: object)
+            guard let updated = Self.setting(value, at: path[...], in: object) else {
+                throw CommandFailure.invalid(
+                    "--meta '\(entry)': '\(path.dropLast().joined(separator: "."))' already holds a value that is not an object"
+                )
+            }
+            object = updated
         }
         return object
     }
 
-    private static func setting(_ value: Value, at path: ArraySlice<String>, in object: JSONObject) -> JSONObject {
+    /// `nil` when a segment of the path already holds a value that is not an object.
+    private static func setting(_ value: Value, at path: ArraySlice<String>, in object: JSONObject) -> JSONObject? {
         guard let key = path.first else { return object }
         var members = Dictionary(uniqueKeysWithValues: Array(object))
         if path.count == 1 {
             members[key] = value
         } else {
-            let inner: JSONObject = if case .object(let existing)? = members[key] { existing } else { [:] }
-            members[key] = .object(setting(value, at: path.dropFirst(), in: inner))
+            let inner: JSONObject
+            switch members[key] {
+            case nil: inner = [:]
+            case .object(let existing)?: inner = existing
+            default: return nil
+            }
+            guard let updated = setting(value, at: path.dropFirst(), in: inner) else { return nil }
+            members[key] = .object(updated)
         }
         return JSONObject(members)
     }

@@ -25,6 +25,7 @@ struct MulticastCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
+        if let maxTargets, maxTargets < 1 { throw ValidationError("--max-targets must be at least 1") }
         if all, filter.filter != nil || filter.filterFile != nil {
             throw ValidationError("give --all or a filter, not both")
         }

@@ -31,22 +31,24 @@ struct SubscribeCommand: AsyncParsableCommand {
             let messages = try await client.subscribe(identities)
             CommandFailure.printError("subscribed to \(identities.joined(separator: ", "))")
             var received = 0
-            do {
-                for try await message in messages {
-                    if self.client.json {
-                        try Output.printJSON(message)
-                    } else {
-                        let payload = String(decoding: message.payload, as: UTF8.self)
-                        Output.line("\(message.identity)  \(message.messageID)  \(payload)")
-                    }
-                    if (ack || ackError != nil), message.ackRequested {
-                        try await client.ack(messageID: message.messageID, error: ackError)
-                    }
-                    received += 1
-                    if let count, received >= count { return }
+            for try await message in messages {
+                if self.client.json {
+                    try Output.printJSON(message)
+                } else {
+                    let payload = String(decoding: message.payload, as: UTF8.self)
+                    Output.line("\(message.identity)  \(message.messageID)  \(payload)")
                 }
-            } catch let error as PrismClientError {
-                throw error
+                if ack || ackError != nil, message.ackRequested {
+                    do {
+                        try await client.ack(messageID: message.messageID, error: ackError)
+                    } catch let error as PrismClientError {
+                        // The sender stopped waiting (its timeout passed): say so and keep receiving.
+                        guard case .rejected(let code, let reason) = error, code == .notFound else { throw error }
+                        CommandFailure.printError("prism: ack of \(message.messageID) too late: \(reason)")
+                    }
+                }
+                received += 1
+                if let count, received >= count { return }
             }
         }
     }

@@ -95,7 +95,18 @@ struct ServerEndToEndTests {
         let usage = try prismd.prism(["register", "x", "--ttl", "30"])
         #expect(usage.status == 2)
         #expect(usage.standardError.contains("no unit after 30"))
+        let conflict = try prismd.prism(["register", "y", "--meta", "location=HQ", "--meta", "location.floor=1"])
+        #expect(conflict.status == 2)
+        #expect(conflict.standardError.contains("'location' already holds a value that is not an object"))
         #expect(try prismd.prism(["enumerate"]).standardOutput.hasSuffix("1 of 1 identities\n"))
+        let taken = try PrismProcess.run(
+            [
+                "--listen", prismd.grpc, "--http", "127.0.0.1:0", "--data-dir",
+                prismd.directory.appendingPathComponent("second").path,
+            ],
+            executable: "prismd")
+        #expect(taken.status == 1)
+        #expect(taken.standardError.contains("cannot listen for gRPC on \(prismd.grpc)"))
         try await prismd.stop()
     }
 

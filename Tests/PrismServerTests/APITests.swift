@@ -51,6 +51,16 @@ struct APITests {
         await expectRejected(.invalidArgument, containing: "64") {
             try await client.register("big", metadata: ["blob": .string(String(repeating: "x", count: 70_000))])
         }
+        await expectRejected(.invalidArgument, containing: "out of range") {
+            try await client.register("forever", ttl: .seconds(400_000_000_000))
+        }
+        await expectRejected(.invalidArgument, containing: "finite") {
+            try await client.register("nan", metadata: ["reading": .double(.nan)])
+        }
+        await expectRejected(.invalidArgument, containing: "5 minutes") {
+            _ = try await client.multicast(
+                MulticastOptions(filter: "x == 1", payload: [], ack: true, ackTimeout: .seconds(3600)))
+        }
         let other = try server.client(namespace: "nope")
         await expectRejected(.notFound, containing: "no namespace 'nope'") { _ = try await other.get("a") }
         #expect(try await client.enumeratePage(EnumerateOptions()).totalCount == 1)
@@ -176,11 +186,16 @@ struct APITests {
         let messages = try await client.subscribe(["x"])
         let events = try await client.watch()
         let drained = Task {
-            for try await _ in messages {}
-            for try await _ in events {}
+            do {
+                for try await _ in messages {}
+                return "ended without an error"
+            } catch {
+                return "\(error)"
+            }
         }
         try await server.stop()
-        _ = await drained.result
+        #expect(await drained.value.contains("shutting down"))
+        _ = events
         await client.close()
     }
 }

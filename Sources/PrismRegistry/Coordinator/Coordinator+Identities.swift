@@ -51,6 +51,7 @@ extension Coordinator {
     {
         try requireRunning()
         try IdentityName.validate(name)
+        if let metadataPatch { try IdentityName.validate(metadata: metadataPatch) }
         let now = clock.now()
         let expiresAt = try expiry(for: ttl, now: now)
         let identity = try await registry.renew(name, expiresAt: expiresAt, metadataPatch: metadataPatch, now: now)

@@ -60,12 +60,32 @@ public enum IdentityName {
         }
     }
 
-    /// Checks the metadata's encoded size.
+    /// Checks the metadata's encoded size, and that every number is finite (JSON has no NaN or infinity).
     public static func validate(metadata: JSONObject) throws(RegistryError) {
+        if let path = nonFinitePath(in: .object(metadata), path: "") {
+            throw RegistryError(
+                .invalidArgument, "metadata \(path) is not a finite number; JSON has no NaN or infinity")
+        }
         let size = Value.object(metadata).jsonText.utf8.count
         guard size <= maxMetadataBytes else {
             throw RegistryError(
                 .invalidArgument, "metadata is \(size) bytes encoded; the limit is \(maxMetadataBytes) (64 KiB)")
         }
+    }
+
+    private static func nonFinitePath(in value: Value, path: String) -> String? {
+        switch value {
+        case .double(let number) where !number.isFinite: return path.isEmpty ? "value" : path
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = nonFinitePath(in: item, path: "\(path)[\(index)]") { return found }
+            }
+        case .object(let members):
+            for (key, member) in members {
+                if let found = nonFinitePath(in: member, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        default: break
+        }
+        return nil
     }
 }

@@ -43,8 +43,12 @@ struct ConfigNode {
         }
     }
 
+    /// A non-empty scalar; YAML's null (`~`, nothing) is refused rather than read as text.
     func string() throws(ConfigurationError) -> String {
         guard let scalar = node.scalar else { throw error("expected a string") }
+        guard !["", "~", "null"].contains(scalar.string) else {
+            throw error("expected a value, found nothing")
+        }
         return scalar.string
     }
 

@@ -95,7 +95,8 @@ public enum MessagingBackendConfiguration: Sendable, Equatable {
     public var backendName: String { "inproc" }
 }
 
-/// `host:port`; the host may be a name, an IPv4 address or a bracketed IPv6 address.
+/// `host:port`; the host is an IPv4 address, a bracketed IPv6 address or `localhost` (prismd binds
+/// addresses, it does not resolve other names).
 public struct HostAndPort: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int

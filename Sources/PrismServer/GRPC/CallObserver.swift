@@ -31,8 +31,10 @@ final class CallObserver: Sendable {
         var logger = self.logger
         logger[metadataKey: "request_id"] = "\(nextRequestID())"
         logger[metadataKey: "op"] = "\(op)"
-        let namespaceName = namespace.isEmpty ? "default" : namespace
-        logger[metadataKey: "namespace"] = "\(namespaceName)"
+        let requested = namespace.isEmpty ? "default" : namespace
+        logger[metadataKey: "namespace"] = "\(requested)"
+        // Metric labels only for namespaces that exist: names clients invent must not grow the series.
+        let namespaceName = (try? namespaces.runtime(namespace)) == nil ? "unknown" : requested
         do {
             let result = try await ErrorMapping.mapping {
                 let runtime = try namespaces.runtime(namespace)

@@ -97,6 +97,9 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
             guard ackTimeout > .zero || request.delivery != .ack else {
                 throw RegistryError(.invalidArgument, "ack_timeout must be above zero in ack mode")
             }
+            guard ackTimeout <= Self.maxAckTimeout else {
+                throw RegistryError(.invalidArgument, "ack_timeout \(ackTimeout) is above the maximum of 5 minutes")
+            }
             let report = try await runtime.coordinator.multicast(
                 MulticastRequest(
                     filter: request.filter, all: request.all, payload: [UInt8](request.payload),
@@ -126,9 +129,17 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
         }
     }
 
+    /// protobuf's own limit for a Duration: about 10,000 years.
+    static let maxDurationSeconds: Int64 = 315_576_000_000
+    /// Graceful shutdown waits for calls in flight, so one multicast must not hold it for hours.
+    static let maxAckTimeout = Duration.seconds(300)
+
     static func duration(_ duration: Google_Protobuf_Duration, field: String) throws(RegistryError) -> Duration {
         guard duration.seconds >= 0, duration.nanos >= 0 else {
             throw RegistryError(.invalidArgument, "\(field) must not be negative")
+        }
+        guard duration.seconds <= maxDurationSeconds, duration.nanos < 1_000_000_000 else {
+            throw RegistryError(.invalidArgument, "\(field) is out of range (at most \(maxDurationSeconds) seconds)")
         }
         return duration.swiftDuration
     }

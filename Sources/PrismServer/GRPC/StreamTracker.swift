@@ -14,7 +14,8 @@ final class StreamTracker: Sendable {
 
     var activeCount: Int { state.withLock { $0.tasks.count } }
 
-    /// Runs `body` until it returns, the caller is cancelled, or ``closeAll()``.
+    /// Runs `body` until it returns, the caller is cancelled, or ``closeAll()`` — which ends the call
+    /// with UNAVAILABLE, so that the client knows the server went away rather than the stream ending.
     func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let task = Task { try await body() }
         let id: UInt64? = state.withLock { state in
@@ -25,7 +26,8 @@ final class StreamTracker: Sendable {
         }
         guard let id else {
             task.cancel()
-            return
+            _ = await task.result
+            throw Self.shuttingDown
         }
         defer { _ = state.withLock { $0.tasks.removeValue(forKey: id) } }
         try await withTaskCancellationHandler {
@@ -33,7 +35,10 @@ final class StreamTracker: Sendable {
         } onCancel: {
             task.cancel()
         }
+        if state.withLock({ $0.closed }) { throw Self.shuttingDown }
     }
+
+    static let shuttingDown = ErrorMapping.rpcError(.unavailable, "prismd is shutting down")
 
     /// Ends every stream, and any started later.
     func closeAll() {

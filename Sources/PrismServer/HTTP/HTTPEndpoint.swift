@@ -37,7 +37,8 @@ final class HTTPEndpoint: Sendable {
 
     var localAddress: SocketAddress? { serverChannel.channel.localAddress }
 
-    /// Serves until the task is cancelled or ``close()``.
+    /// Serves until the task is cancelled or ``close()``; then ends the open connections too, since
+    /// a scraper keeps its connection between scrapes and would otherwise hold shutdown up.
     func serve(_ responder: @escaping Responder) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             try await serverChannel.executeThenClose { connections in
@@ -45,6 +46,7 @@ final class HTTPEndpoint: Sendable {
                     group.addTask { await Self.handle(connection, responder) }
                 }
             }
+            group.cancelAll()
         }
     }
 

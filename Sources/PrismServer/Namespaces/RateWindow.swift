@@ -2,7 +2,7 @@ import PrismRegistry
 import Synchronization
 
 /// Rates over the last minute from samples of a namespace's counters. Sampling happens when someone
-/// asks (ListPatterns, /metrics), so an idle prismd does no work for it.
+/// asks (ListPatterns), so an idle prismd does no work for it.
 final class RateWindow: Sendable {
     struct Rates: Sendable {
         var registrationsPerSecond = 0.0

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The real prismd, started beside prism-bench for the over-the-wire scenarios, so that the figures
+/// include serialisation, HTTP/2 and the kernel's loopback, and the server's memory is its own.
+final class PrismdProcess {
+    let process = Process()
+    let grpc: String
+    let directory: URL
+
+    init(registry: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("prism-bench-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("prism.yaml")
+        try """
+        namespaces:
+          - name: default
+            indexed_fields: [type]
+            slots:
+              registry: { backend: \(registry) }
+              messaging: { backend: inproc }
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("prismd")
+        process.executableURL = executable
+        process.arguments = [
+            "--config", config.path, "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data-dir",
+            directory.path, "--log-level", "error",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = output.fileHandleForReading.availableData
+            guard !data.isEmpty else { throw BenchError("prismd exited before listening") }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard let address = text.split(separator: " ").first(where: { $0.hasPrefix("grpc=") })?.dropFirst(5) else {
+            throw BenchError("unexpected prismd output: \(text)")
+        }
+        grpc = String(address)
+    }
+
+    /// Resident memory in MiB, from /proc.
+    var residentMiB: Double {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return kilobytes / 1024
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
