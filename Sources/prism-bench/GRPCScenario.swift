@@ -33,6 +33,14 @@ struct GRPCScenario: AsyncParsableCommand {
         report.add("clients", clients)
         report.add("rss_mib_idle", prismd.residentMiB)
 
+        // Near the transport's own ceiling on this machine: about the cheapest call there is (removing
+        // an identity that is not there: no metadata, no event).
+        let ceiling = try await Self.timedCalls(clients: connections, perClient: 1000) { client, task, index in
+            _ = try await client.unregister("absent-\(task)-\(index)")
+        }
+        report.add("empty_calls_per_second", ceiling.perSecond)
+        report.add("empty_call_us_p50", ceiling.p50)
+
         let fleet = SampleFleet.devices(count: 10_000, seed: 3)
         let registered = try await Self.timedCalls(clients: connections, perClient: identities / clients) {
             client, task, index in
@@ -51,6 +59,14 @@ struct GRPCScenario: AsyncParsableCommand {
         report.add("enumerate_per_second", enumerated.perSecond)
         report.add("enumerate_us_p50", enumerated.p50)
         report.add("enumerate_us_p99", enumerated.p99)
+        // The same pages without metadata: the difference is the cost of google.protobuf.Struct.
+        let namesOnly = EnumerateOptions(filter: query.filter, pageSize: query.pageSize, includeMetadata: false)
+        let bare = try await Self.timedCalls(clients: connections, perClient: enumerations) { client, _, _ in
+            _ = try await client.enumeratePage(namesOnly)
+        }
+        report.add("enumerate_no_metadata_per_second", bare.perSecond)
+        report.add("enumerate_no_metadata_us_p50", bare.p50)
+        report.add("enumerate_no_metadata_us_p99", bare.p99)
 
         let acked = try await Self.ackedMulticast(connections: connections, subscribers: subscribers, runs: multicasts)
         report.add("subscribers", subscribers)

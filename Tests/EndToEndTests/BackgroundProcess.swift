@@ -110,8 +110,10 @@ struct Prismd {
         try PrismProcess.run(arguments + ["--server", grpc])
     }
 
-    func stop() async throws {
+    /// SIGTERM, as a service manager would; returns the exit status (0 after a graceful shutdown).
+    @discardableResult
+    func stop() async throws -> Int32 {
         process.signal(SIGTERM)
-        _ = try await process.waitForExit()
+        return try await process.waitForExit()
     }
 }

@@ -36,7 +36,7 @@ struct ServerEndToEndTests {
         #expect(enumerate.standardOutput.contains("sensor-1"))
         #expect(enumerate.standardOutput.hasSuffix("2 of 2 identities\n"))
         subscriber.signal(SIGTERM)
-        try await prismd.stop()
+        #expect(try await prismd.stop() == 0)
     }
 
     @Test("an identity's TTL runs out: enumerate stops showing it and watch reports EXPIRED")

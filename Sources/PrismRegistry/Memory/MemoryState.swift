@@ -30,15 +30,26 @@ struct MemoryState {
         if let position = positions[identity.name] {
             let previous = identities[position]
             previousExpiry = previous.expiresAt
-            for key in indexes.keys { indexes[key]!.remove(previous) }
+            updateIndexes { $0.remove(previous) }
             identities[position] = identity
         } else {
             positions[identity.name] = identities.count
             identities.append(identity)
         }
-        for key in indexes.keys { indexes[key]!.insert(identity) }
+        updateIndexes { $0.insert(identity) }
         if let expiresAt = identity.expiresAt, expiresAt != previousExpiry {
             deadlines.insert(DeadlineHeap.Entry(expiresAt: expiresAt, name: identity.name))
+        }
+    }
+
+    /// Mutates every index in place. Iterating `indexes.keys` while assigning through `indexes[key]`
+    /// would keep a second reference to the storage and copy each index's buckets on every write,
+    /// making registration cost grow with the namespace (measured: 1.2k/s over gRPC at 50k identities).
+    private mutating func updateIndexes(_ body: (inout EqualityIndex) -> Void) {
+        var position = indexes.values.startIndex
+        while position != indexes.values.endIndex {
+            body(&indexes.values[position])
+            indexes.values.formIndex(after: &position)
         }
     }
 
@@ -47,7 +58,7 @@ struct MemoryState {
     mutating func delete(_ name: String) -> Identity? {
         guard let position = positions.removeValue(forKey: name) else { return nil }
         let removed = identities[position]
-        for key in indexes.keys { indexes[key]!.remove(removed) }
+        updateIndexes { $0.remove(removed) }
         let last = identities.removeLast()
         if position < identities.count {
             identities[position] = last
