@@ -1,9 +1,9 @@
 # Prism — see README.md. Everything here works from a fresh clone on Debian 12 with Swift 6.1+.
 SWIFT ?= swift
-# Services `make test` starts for the suite (scripts/with-services.sh): later issues add redis and nats.
-TEST_SERVICES ?=
-# Debian packages the build needs beyond the toolchain (scripts/install-deps.sh installs them).
-DEBIAN_PACKAGES ?= libsqlite3-dev python3-venv
+# Services `make test` starts for the suite (scripts/with-services.sh); tests that need one fail without it.
+TEST_SERVICES ?= redis
+# Debian packages the build and the tests need beyond the toolchain (scripts/install-deps.sh installs them).
+DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev python3-venv redis-server
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 120
 

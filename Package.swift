@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "PrismFilter", targets: ["PrismFilter"]),
         .library(name: "PrismRegistry", targets: ["PrismRegistry"]),
         .library(name: "PrismSQLite", targets: ["PrismSQLite"]),
+        .library(name: "PrismRedis", targets: ["PrismRedis"]),
         .library(name: "PrismAPI", targets: ["PrismAPI"]),
         .library(name: "PrismServer", targets: ["PrismServer"]),
         .library(name: "PrismClient", targets: ["PrismClient"]),
@@ -53,6 +54,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "PrismSQLite", dependencies: ["CSQLite", "PrismRegistry", "PrismFilter"]),
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        .target(name: "PrismRedis", dependencies: ["CHiredis", "PrismRegistry", "PrismFilter"]),
         .executableTarget(
             name: "prism-sqlite-crash-writer", dependencies: ["PrismSQLite", "PrismRegistry"],
             path: "Sources/prism-sqlite-crash-writer"),
@@ -120,6 +123,7 @@ let package = Package(
             dependencies: [
                 "PrismSQLite", "PrismRegistry", "PrismFilter", "PrismRegistryConformance", "prism-sqlite-crash-writer",
             ]),
+        .testTarget(name: "PrismRedisTests", dependencies: ["PrismRedis", "PrismRegistry"]),
         .testTarget(
             name: "PrismAPITests",
             dependencies: ["PrismAPI", "PrismFilter", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),

@@ -1,0 +1,93 @@
+import Dispatch
+import Foundation
+import PrismRegistry
+import Synchronization
+
+/// A fixed set of hiredis connections, each confined to its own serial queue so that blocking reads
+/// never run on Swift's cooperative threads. Calls are spread round-robin; a call waits only for the
+/// calls queued before it on the same connection.
+public final class RedisConnectionPool: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var connections: Int
+        public var connectTimeout: Duration
+        /// Read/write timeout of one round trip; a Redis that stops answering fails calls after this.
+        public var commandTimeout: Duration
+
+        public init(
+            host: String, port: Int, connections: Int = 4, connectTimeout: Duration = .milliseconds(500),
+            commandTimeout: Duration = .seconds(1)
+        ) {
+            self.host = host
+            self.port = port
+            self.connections = connections
+            self.connectTimeout = connectTimeout
+            self.commandTimeout = commandTimeout
+        }
+    }
+
+    private final class Slot: @unchecked Sendable {
+        // Only touched on `queue`, which serialises every use of `connection`.
+        let connection: RedisConnection
+        let queue: DispatchQueue
+        let queued = Atomic<Int>(0)
+
+        init(_ connection: RedisConnection, label: String) {
+            self.connection = connection
+            queue = DispatchQueue(label: label)
+        }
+    }
+
+    public let configuration: Configuration
+    private let slots: [Slot]
+    private let nextSlot = Atomic<Int>(0)
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+        slots = (0..<max(1, configuration.connections)).map { index in
+            Slot(
+                RedisConnection(
+                    host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
+                    commandTimeout: configuration.commandTimeout),
+                label: "prism.redis.\(index)")
+        }
+        // hiredis writes with write(), not send(MSG_NOSIGNAL): a write to a connection Redis closed would
+        // otherwise kill the process with SIGPIPE instead of failing the call.
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    public var address: String { "\(configuration.host):\(configuration.port)" }
+
+    /// Calls waiting or running on the busiest connection, for health ("pool exhausted").
+    public var deepestQueue: Int { slots.map { $0.queued.load(ordering: .relaxed) }.max() ?? 0 }
+
+    /// Runs the commands as one pipeline on one connection.
+    public func pipeline(_ commands: [[[UInt8]]]) async throws(RegistryError) -> [RedisReply] {
+        let slot = slots[nextSlot.add(1, ordering: .relaxed).oldValue % slots.count]
+        slot.queued.add(1, ordering: .relaxed)
+        let result: Result<[RedisReply], RegistryError> = await withCheckedContinuation { continuation in
+            slot.queue.async {
+                let outcome = Result { () throws(RegistryError) in try slot.connection.pipeline(commands) }
+                slot.queued.subtract(1, ordering: .relaxed)
+                continuation.resume(returning: outcome)
+            }
+        }
+        return try result.get()
+    }
+
+    /// One command.
+    public func command(_ arguments: [String]) async throws(RegistryError) -> RedisReply {
+        try await pipeline([arguments.map { Array($0.utf8) }])[0]
+    }
+
+    /// PING round trip, for health.
+    public func ping() async throws(RegistryError) -> Duration {
+        let started = ContinuousClock.now
+        let reply = try await command(["PING"])
+        guard reply == .status("PONG") else {
+            throw RegistryError(.unavailable, "redis at \(address) answered PING with \(reply)")
+        }
+        return ContinuousClock.now - started
+    }
+}
