@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "PrismServer",
             dependencies: [
-                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite",
+                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite", "PrismRedis",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -123,7 +123,8 @@ let package = Package(
             dependencies: [
                 "PrismSQLite", "PrismRegistry", "PrismFilter", "PrismRegistryConformance", "prism-sqlite-crash-writer",
             ]),
-        .testTarget(name: "PrismRedisTests", dependencies: ["PrismRedis", "PrismRegistry"]),
+        .testTarget(
+            name: "PrismRedisTests", dependencies: ["PrismRedis", "PrismRegistry", "PrismRegistryConformance"]),
         .testTarget(
             name: "PrismAPITests",
             dependencies: ["PrismAPI", "PrismFilter", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),

@@ -134,6 +134,6 @@ struct ServerEndToEndTests {
         #expect(
             outcome.standardError.contains(
                 "prism.yaml:4: namespaces[0].slots.registry.backend: unknown registry backend 'mongo'; "
-                    + "supported registry backends: memory, sqlite"))
+                    + "supported registry backends: memory, sqlite, redis"))
     }
 }

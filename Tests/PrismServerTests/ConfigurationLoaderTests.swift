@@ -26,12 +26,19 @@ struct ConfigurationLoaderTests {
                 slots:
                   registry:  { backend: memory }
                   messaging: { backend: inproc }
+              - name: shared
+                slots:
+                  registry:  { backend: redis, address: 10.0.0.5:6379, connections: 8 }
+                  messaging: { backend: inproc }
             """, file: "prism.yaml")
         #expect(configuration.listen == HostAndPort(host: "0.0.0.0", port: 9000))
         #expect(configuration.http == HostAndPort(host: "127.0.0.1", port: 9100))
         #expect(configuration.dataDirectory == "/var/lib/prism")
         #expect(configuration.logLevel == "debug")
-        #expect(configuration.namespaces.count == 2)
+        #expect(configuration.namespaces.count == 3)
+        #expect(
+            configuration.namespaces[2].registry
+                == .redis(address: HostAndPort(host: "10.0.0.5", port: 6379), connections: 8))
         let iot = configuration.namespaces[0]
         #expect(iot.defaultTTL == .seconds(30))
         #expect(iot.maxTTL == .seconds(3600))
@@ -56,7 +63,7 @@ struct ConfigurationLoaderTests {
             ),
             (
                 "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: mongo}\n      messaging: {backend: inproc}\n",
-                "prism.yaml:4: namespaces[0].slots.registry.backend: unknown registry backend 'mongo'; supported registry backends: memory, sqlite"
+                "prism.yaml:4: namespaces[0].slots.registry.backend: unknown registry backend 'mongo'; supported registry backends: memory, sqlite, redis"
             ),
             (
                 "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: kafka}\n",

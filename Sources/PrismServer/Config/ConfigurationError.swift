@@ -1,5 +1,5 @@
 /// Why a config file was refused: the file, the line, the key path and the reason, e.g.
-/// `prism.yaml:7: namespaces[0].slots.registry.backend: unknown backend 'mongo'; supported: memory, sqlite`.
+/// `prism.yaml:7: namespaces[0].slots.registry.backend: unknown registry backend 'mongo'; supported registry backends: memory, sqlite, redis`.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int?

@@ -123,6 +123,14 @@ public enum ConfigurationLoader {
         case "memory":
             _ = try node.mapping(allowed: ["backend"])
             return .memory
+        case "redis":
+            let entries = try node.mapping(allowed: ["backend", "address", "connections"])
+            guard let address = entries["address"] else {
+                throw node.error("missing 'address' (HOST:PORT of the Redis server)")
+            }
+            return .redis(
+                address: try address.hostAndPort(),
+                connections: try entries["connections"]?.integer(in: 1...256) ?? 4)
         default:
             let entries = try node.mapping(allowed: ["backend", "path"])
             return .sqlite(path: try entries["path"]?.string())
@@ -138,7 +146,7 @@ public enum ConfigurationLoader {
     private static func backendName(_ node: ConfigNode, supported: [String], slot: String) throws(ConfigurationError)
         -> String
     {
-        let entries = try node.mapping(allowed: ["backend", "path", "address", "servers", "prefix"])
+        let entries = try node.mapping(allowed: ["backend", "path", "address", "connections", "servers", "prefix"])
         guard let backendNode = entries["backend"] else {
             throw node.error("missing 'backend'; supported \(slot) backends: \(supported.joined(separator: ", "))")
         }

@@ -73,16 +73,19 @@ public struct NamespaceConfiguration: Sendable, Equatable {
 }
 
 public enum RegistryBackendConfiguration: Sendable, Equatable {
-    public static let supported = ["memory", "sqlite"]
+    public static let supported = ["memory", "sqlite", "redis"]
 
     case memory
     /// `path` is the database directory; `nil` means `<data_dir>/<namespace>`.
     case sqlite(path: String?)
+    /// Several prismd may share one Redis; `connections` is this prismd's pool size.
+    case redis(address: HostAndPort, connections: Int)
 
     public var backendName: String {
         switch self {
         case .memory: "memory"
         case .sqlite: "sqlite"
+        case .redis: "redis"
         }
     }
 }

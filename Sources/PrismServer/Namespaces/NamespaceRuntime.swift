@@ -1,4 +1,5 @@
 import Foundation
+import PrismRedis
 import PrismRegistry
 import PrismSQLite
 
@@ -33,6 +34,12 @@ public final class NamespaceRuntime: Sendable {
         case .memory:
             let coordinator = Coordinator(
                 settings: settings, registry: MemoryRegistry(indexedFields: settings.indexedFields),
+                messaging: messaging)
+            return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: nil)
+        case .redis(let address, let connections):
+            let pool = RedisConnectionPool(.init(host: address.host, port: address.port, connections: connections))
+            let coordinator = Coordinator(
+                settings: settings, registry: RedisRegistry(pool: pool, namespace: configuration.name),
                 messaging: messaging)
             return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: nil)
         case .sqlite(let path):

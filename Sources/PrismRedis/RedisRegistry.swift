@@ -1,0 +1,219 @@
+import PrismFilter
+import PrismRegistry
+
+/// The registry slot on Redis (DESIGN §3): one hash per identity, a sorted set of names and one of
+/// expiries, every write an atomic Lua script, so several prismd can share one Redis.
+///
+/// Filters are evaluated here by the reference evaluator over identities read in pipelined batches;
+/// pushing them down into Lua is the next step (the results must stay identical).
+public final class RedisRegistry: RegistrySlot {
+    public let backend = "redis"
+    public let namespace: String
+    public let pool: RedisConnectionPool
+    private let keyPrefix: String
+    private let idsKey: String
+    private let expiriesKey: String
+    private let registerScript = RedisScript(RedisScripts.register)
+    private let renewScript = RedisScript(RedisScripts.renew)
+    private let removeScript = RedisScript(RedisScripts.remove)
+    private let sweepScript = RedisScript(RedisScripts.sweep)
+    /// Identities read per pipeline when enumerating.
+    static let readBatch = 500
+    static let slowPing = Duration.milliseconds(100)
+
+    public init(pool: RedisConnectionPool, namespace: String) {
+        self.pool = pool
+        self.namespace = namespace
+        keyPrefix = "prism:{\(namespace)}:id:"
+        idsKey = "prism:{\(namespace)}:ids"
+        expiriesKey = "prism:{\(namespace)}:exp"
+    }
+
+    private func key(_ name: String) -> String { keyPrefix + name }
+
+    public func register(_ identity: Identity, replace: Bool, capacity: Int?, now: Timestamp)
+        async throws(RegistryError) -> Identity?
+    {
+        let reply = try await registerScript.run(
+            on: pool, keys: [key(identity.name), idsKey, expiriesKey],
+            arguments: [
+                Array(identity.name.utf8), Array(Value.object(identity.metadata).jsonText.utf8),
+                Self.text(identity.registeredAt), Self.text(identity.updatedAt), Self.text(identity.expiresAt),
+                Array((replace ? "1" : "0").utf8), Array((capacity.map(String.init) ?? "").utf8), Self.text(now),
+            ])
+        guard case .array(let parts) = reply, let outcome = parts.first?.string else {
+            throw RegistryError(.unavailable, "redis at \(pool.address) gave an unexpected reply to register: \(reply)")
+        }
+        switch outcome {
+        case "new": return nil
+        case "exists":
+            throw RegistryError(
+                .alreadyExists, "identity '\(identity.name)' is already registered; pass replace to overwrite it")
+        case "full":
+            throw RegistryError(.resourceExhausted, "the namespace holds its maximum of \(capacity ?? 0) identities")
+        default: return try Self.identity(identity.name, Array(parts.dropFirst()))
+        }
+    }
+
+    public func renew(_ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp)
+        async throws(RegistryError) -> Identity
+    {
+        // Optimistic: read, patch in Swift, write if nobody wrote in between; a concurrent writer retries.
+        for _ in 0..<8 {
+            guard var identity = try await get(name, now: now) else {
+                throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
+            }
+            let expectedUpdate = identity.updatedAt
+            var metadataText: [UInt8] = []
+            if let metadataPatch {
+                let merged = identity.metadata.merging(patch: metadataPatch)
+                try IdentityName.validate(metadata: merged)
+                identity.metadata = merged
+                metadataText = Array(Value.object(merged).jsonText.utf8)
+            }
+            // updatedAt must change for the compare-and-set to see a later writer.
+            identity.updatedAt = max(now, Timestamp(milliseconds: expectedUpdate.milliseconds + 1))
+            identity.expiresAt = expiresAt
+            let reply = try await renewScript.run(
+                on: pool, keys: [key(name), expiriesKey],
+                arguments: [
+                    Array(name.utf8), Self.text(expectedUpdate), metadataText, Self.text(identity.updatedAt),
+                    Self.text(expiresAt), Self.text(now),
+                ])
+            switch reply.string {
+            case "ok": return identity
+            case "missing": throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
+            default: continue
+            }
+        }
+        throw RegistryError(.unavailable, "identity '\(name)' kept changing while being renewed; try again")
+    }
+
+    public func remove(_ name: String, now: Timestamp) async throws(RegistryError) -> Identity? {
+        let reply = try await removeScript.run(
+            on: pool, keys: [key(name), idsKey, expiriesKey], arguments: [Array(name.utf8)])
+        guard case .array(let fields) = reply, !fields.isEmpty else { return nil }
+        return try Self.identity(name, fields)
+    }
+
+    public func get(_ name: String, now: Timestamp) async throws(RegistryError) -> Identity? {
+        let reply = try await pool.pipeline([Self.hmget(key(name))])[0]
+        guard let identity = try Self.stored(name, reply), !identity.isExpired(at: now) else { return nil }
+        return identity
+    }
+
+    public func enumerate(_ query: EnumerationQuery, now: Timestamp) async throws(RegistryError) -> EnumerationPage {
+        let identities = try await live(now: now, filter: query.filter)
+        var selection = PageSelection(order: query.sort, cursor: query.cursor, limit: max(1, query.limit))
+        for (position, identity) in identities.enumerated() { selection.consider(identity, position: position) }
+        var page = selection.page(totalCount: identities.count, identities: identities)
+        if !query.includeMetadata {
+            for index in page.identities.indices { page.identities[index].metadata = JSONObject() }
+        }
+        return page
+    }
+
+    public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {
+        let names = try await live(now: now, filter: filter).map(\.name)
+        return limit.map { Array(names.prefix($0)) } ?? names
+    }
+
+    public func removeExpired(now: Timestamp, limit: Int) async throws(RegistryError) -> [Identity] {
+        let reply = try await sweepScript.run(
+            on: pool, keys: [idsKey, expiriesKey],
+            arguments: [Self.text(now), Array(String(max(1, limit)).utf8), Array(keyPrefix.utf8)])
+        guard case .array(let flat) = reply else { return [] }
+        var removed: [Identity] = []
+        var index = 0
+        while index + 4 < flat.count {
+            guard let name = flat[index].string else { break }
+            removed.append(try Self.identity(name, Array(flat[(index + 1)...(index + 4)])))
+            index += 5
+        }
+        return removed
+    }
+
+    public func count(now: Timestamp) async throws(RegistryError) -> Int {
+        let replies = try await pool.pipeline([
+            ["ZCARD", idsKey].map { Array($0.utf8) },
+            ["ZCOUNT", expiriesKey, "-inf", String(now.milliseconds)].map { Array($0.utf8) },
+        ])
+        guard case .integer(let all) = replies[0], case .integer(let expired) = replies[1] else {
+            throw RegistryError(.unavailable, "redis at \(pool.address) gave an unexpected reply to count")
+        }
+        return Int(all - expired)
+    }
+
+    public func health() async -> SlotHealth {
+        do {
+            let latency = try await pool.ping()
+            let queued = pool.deepestQueue
+            let detail =
+                "\(pool.address), ping \(latency.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 2))))"
+            if latency > Self.slowPing { return SlotHealth(.degraded, detail + " (slow)") }
+            if queued > 64 { return SlotHealth(.degraded, detail + ", \(queued) calls queued on one connection") }
+            return SlotHealth(.healthy, detail)
+        } catch {
+            return SlotHealth(.unhealthy, error.message)
+        }
+    }
+
+    public func close() async {}
+
+    /// Every unexpired identity matching `filter`, in name order.
+    private func live(now: Timestamp, filter: Filter?) async throws(RegistryError) -> [Identity] {
+        guard case .array(let nameReplies) = try await pool.command(["ZRANGE", idsKey, "0", "-1"]) else { return [] }
+        let names = nameReplies.compactMap(\.string)
+        var result: [Identity] = []
+        var start = 0
+        while start < names.count {
+            let batch = names[start..<min(start + Self.readBatch, names.count)]
+            let replies = try await pool.pipeline(batch.map { Self.hmget(key($0)) })
+            for (name, reply) in zip(batch, replies) {
+                guard let identity = try Self.stored(name, reply), !identity.isExpired(at: now) else { continue }
+                if let filter, !filter.matches(identity.metadata, identity: identity.name) { continue }
+                result.append(identity)
+            }
+            start += Self.readBatch
+        }
+        return result
+    }
+
+    private static func hmget(_ key: String) -> [[UInt8]] {
+        ["HMGET", key, "m", "r", "u", "e"].map { Array($0.utf8) }
+    }
+
+    private static func text(_ timestamp: Timestamp?) -> [UInt8] {
+        timestamp.map { Array(String($0.milliseconds).utf8) } ?? []
+    }
+
+    private static func stored(_ name: String, _ reply: RedisReply) throws(RegistryError) -> Identity? {
+        guard case .array(let fields) = reply, fields.count == 4, fields[0] != .null else { return nil }
+        return try identity(name, fields)
+    }
+
+    /// An identity from its hash fields m, r, u, e.
+    private static func identity(_ name: String, _ fields: [RedisReply]) throws(RegistryError) -> Identity {
+        guard fields.count == 4, let metadataText = fields[0].string,
+            let registered = fields[1].string.flatMap({ Int64($0) }),
+            let updated = fields[2].string.flatMap({ Int64($0) })
+        else {
+            throw RegistryError(.unavailable, "identity '\(name)' is stored in an unreadable form in redis")
+        }
+        let metadata: JSONObject
+        do {
+            guard case .object(let object) = try Value(json: metadataText) else {
+                throw RegistryError(.unavailable, "identity '\(name)': stored metadata is not an object")
+            }
+            metadata = object
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(.unavailable, "identity '\(name)': stored metadata is not valid JSON: \(error)")
+        }
+        let expires = fields[3].string.flatMap { Int64($0) }.map(Timestamp.init(milliseconds:))
+        return Identity(
+            name: name, metadata: metadata, registeredAt: Timestamp(milliseconds: registered),
+            updatedAt: Timestamp(milliseconds: updated), expiresAt: expires)
+    }
+}
