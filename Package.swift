@@ -110,6 +110,7 @@ let package = Package(
                 "PrismFilter",
                 "PrismRegistry",
                 "PrismSQLite",
+                "PrismRedis",
                 "PrismServer",
                 "PrismClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

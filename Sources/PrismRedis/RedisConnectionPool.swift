@@ -4,8 +4,8 @@ import PrismRegistry
 import Synchronization
 
 /// A fixed set of hiredis connections, each confined to its own serial queue so that blocking reads
-/// never run on Swift's cooperative threads. Calls are spread round-robin; a call waits only for the
-/// calls queued before it on the same connection.
+/// never run on Swift's cooperative threads. Calls are spread round-robin; calls that queue up on a
+/// busy connection go out together in its next pipeline.
 public final class RedisConnectionPool: Sendable {
     public struct Configuration: Sendable {
         public var host: String
@@ -27,15 +27,60 @@ public final class RedisConnectionPool: Sendable {
         }
     }
 
+    private struct Request {
+        var commands: [[[UInt8]]]
+        var continuation: CheckedContinuation<Result<[RedisReply], RegistryError>, Never>
+    }
+
+    /// One connection and the calls waiting for it. Calls that arrive while the connection is busy are
+    /// sent together as one pipeline when it is free again, so concurrent callers share round trips
+    /// (as SQLite's group commit shares transactions) without any caller waiting for a timer.
     private final class Slot: @unchecked Sendable {
-        // Only touched on `queue`, which serialises every use of `connection`.
+        // `connection` is only touched on `queue`, which serialises every use of it.
         let connection: RedisConnection
         let queue: DispatchQueue
+        let waiting = Mutex<(requests: [Request], draining: Bool)>(([], false))
         let queued = Atomic<Int>(0)
 
         init(_ connection: RedisConnection, label: String) {
             self.connection = connection
             queue = DispatchQueue(label: label)
+        }
+
+        func submit(_ request: Request) {
+            let startDrain = waiting.withLock { state in
+                state.requests.append(request)
+                defer { state.draining = true }
+                return !state.draining
+            }
+            if startDrain { queue.async { self.drain() } }
+        }
+
+        private func drain() {
+            while true {
+                let batch = waiting.withLock { state -> [Request] in
+                    let batch = state.requests
+                    state.requests = []
+                    if batch.isEmpty { state.draining = false }
+                    return batch
+                }
+                if batch.isEmpty { return }
+                let outcome = Result { () throws(RegistryError) in
+                    try connection.pipeline(batch.flatMap(\.commands))
+                }
+                queued.subtract(batch.count, ordering: .relaxed)
+                switch outcome {
+                case .failure(let error):
+                    for request in batch { request.continuation.resume(returning: .failure(error)) }
+                case .success(let replies):
+                    var offset = 0
+                    for request in batch {
+                        let count = request.commands.count
+                        request.continuation.resume(returning: .success(Array(replies[offset..<offset + count])))
+                        offset += count
+                    }
+                }
+            }
         }
     }
 
@@ -67,11 +112,7 @@ public final class RedisConnectionPool: Sendable {
         let slot = slots[nextSlot.add(1, ordering: .relaxed).oldValue % slots.count]
         slot.queued.add(1, ordering: .relaxed)
         let result: Result<[RedisReply], RegistryError> = await withCheckedContinuation { continuation in
-            slot.queue.async {
-                let outcome = Result { () throws(RegistryError) in try slot.connection.pipeline(commands) }
-                slot.queued.subtract(1, ordering: .relaxed)
-                continuation.resume(returning: outcome)
-            }
+            slot.submit(Request(commands: commands, continuation: continuation))
         }
         return try result.get()
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PrismFilter
+import PrismRedis
 import PrismRegistry
 import PrismSQLite
 
@@ -7,7 +8,7 @@ struct RegisterScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "register", abstract: "Register throughput through the coordinator, per registry backend.")
 
-    @Option(help: "memory or sqlite.")
+    @Option(help: "memory, sqlite or redis ($PRISM_BENCH_REDIS, default 127.0.0.1:6379).")
     var backend = "memory"
 
     @Option(help: "Identities to register.")
@@ -56,6 +57,13 @@ struct RegisterScenario: AsyncParsableCommand {
             }
             let batched = report.value("raw_inserts_per_second_batch_1000") ?? 1
             report.add("ratio_to_raw_batched", Double(perTask * concurrency) / (elapsed / 1e9) / batched)
+        }
+        if let redis = coordinator.registry as? RedisRegistry {
+            // What Redis itself does here: SET + PEXPIRE per identity, pipelined 500 identities at a
+            // time, 16 pipelines in flight over the same pool.
+            let rate = try await RedisBaseline.pipelinedSetWithExpiry(redis.pool, identities: 200_000)
+            report.add("raw_set_pexpire_per_second", rate)
+            report.add("ratio_to_raw_pipelined", Double(perTask * concurrency) / (elapsed / 1e9) / rate)
         }
         report.print()
     }

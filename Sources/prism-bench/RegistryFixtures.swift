@@ -1,5 +1,6 @@
 import Foundation
 import PrismFilter
+import PrismRedis
 import PrismRegistry
 import PrismSQLite
 
@@ -22,8 +23,16 @@ enum RegistryFixtures {
                 indexedFields: settings.indexedFields ?? [])
             try await sqlite.prepareIndexes()
             registry = sqlite
+        case "redis":
+            // $PRISM_BENCH_REDIS (default 127.0.0.1:6379); a fresh namespace per run.
+            let address = ProcessInfo.processInfo.environment["PRISM_BENCH_REDIS"] ?? "127.0.0.1:6379"
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+                throw BenchError("PRISM_BENCH_REDIS '\(address)' is not HOST:PORT")
+            }
+            let pool = RedisConnectionPool(.init(host: String(address[..<colon]), port: port, connections: 4))
+            registry = RedisRegistry(pool: pool, namespace: "\(settings.name)-\(UUID().uuidString.prefix(8))")
         default:
-            throw BenchError("unknown backend '\(backend)'; use memory or sqlite")
+            throw BenchError("unknown backend '\(backend)'; use memory, sqlite or redis")
         }
         let coordinator = Coordinator(
             settings: settings, registry: registry, messaging: InProcessMessaging(subscriberBufferSize: 1 << 20))
