@@ -15,9 +15,9 @@ import Synchronization
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
-    private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
-    private let gauges = Mutex<[String: CoreMetrics.Gauge]>([:])
+    private let counters = MetricCache<CoreMetrics.Counter>()
+    private let timers = MetricCache<CoreMetrics.Timer>()
+    private let gauges = MetricCache<CoreMetrics.Gauge>()
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -60,37 +60,33 @@ public final class ServerMetrics: Sendable {
     /// The Prometheus text exposition of everything recorded.
     public func exposition() -> [UInt8] { registry.emitToBuffer() }
 
-    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
-        dimensions.reduce(label) { $0 + "\u{1}" + $1.0 + "=" + $1.1 }
-    }
-
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
-        counters.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let counter = cache[key] { return counter }
-            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = counter
-            return counter
+        counters.metric(label, dimensions) {
+            CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
         }
     }
 
     private func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
-        timers.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let timer = cache[key] { return timer }
-            let timer = CoreMetrics.Timer(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = timer
-            return timer
-        }
+        timers.metric(label, dimensions) { CoreMetrics.Timer(label: label, dimensions: dimensions, factory: factory) }
     }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Gauge {
-        gauges.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let gauge = cache[key] { return gauge }
-            let gauge = CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = gauge
-            return gauge
+        gauges.metric(label, dimensions) { CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory) }
+    }
+}
+
+/// Metric handles by label and dimensions: creating one goes through the Prometheus registry's lock
+/// and name checks, too slow to repeat on every call.
+private final class MetricCache<Metric: AnyObject & Sendable>: Sendable {
+    private let cache = Mutex<[String: Metric]>([:])
+
+    func metric(_ label: String, _ dimensions: [(String, String)], make: () -> Metric) -> Metric {
+        let key = dimensions.reduce(label) { $0 + "\u{1}" + $1.0 + "=" + $1.1 }
+        return cache.withLock { cache in
+            if let metric = cache[key] { return metric }
+            let metric = make()
+            cache[key] = metric
+            return metric
         }
     }
 }
