@@ -1,0 +1,41 @@
+import PrismFilter
+import PrismRedis
+import PrismRegistry
+import Testing
+
+@Suite("Redis registry during an outage")
+struct RedisRegistryOutageTests {
+    @Test("Redis down: writes fail with UNAVAILABLE and health is UNHEALTHY; Redis back: both recover alone")
+    func outage() async throws {
+        let server = try RedisServerProcess()
+        let registry = RedisRegistry(
+            pool: RedisConnectionPool(.init(host: "127.0.0.1", port: server.port, connections: 2)), namespace: "outage")
+        let coordinator = Coordinator(
+            settings: NamespaceSettings(name: "outage"), registry: registry, messaging: InProcessMessaging())
+        try await coordinator.start(sweeping: false)
+        try await coordinator.register("before", metadata: ["x": 1])
+        #expect(await coordinator.health().status == .healthy)
+
+        server.stop()
+        do {
+            try await coordinator.register("during")
+            Issue.record("a registration succeeded with Redis down")
+        } catch {
+            #expect(error.code == .unavailable)
+            #expect(error.message.contains("127.0.0.1:\(server.port)"))
+        }
+        let down = await coordinator.health()
+        #expect(down.status == .unhealthy)
+        #expect(down.registry.detail.contains("unreachable"))
+
+        try server.start()
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline, await coordinator.health().status != .healthy {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(await coordinator.health().status == .healthy)
+        try await coordinator.register("after")
+        #expect(try await coordinator.get("after").name == "after")
+        await coordinator.stop()
+    }
+}
