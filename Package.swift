@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "prismd",
             dependencies: [
-                "PrismServer",
+                "PrismServer", "PrismAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -33,15 +33,12 @@ public final class PrismClient: Sendable {
     public init(server: String = defaultServer, namespace: String = "default", callTimeout: Duration = .seconds(10))
         throws(PrismClientError)
     {
-        guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]),
-            (1...65535).contains(port), colon != server.startIndex
-        else {
+        guard let address = HostAndPort(server), address.port != 0 else {
             throw .invalidRequest("server address '\(server)' is not HOST:PORT (e.g. 127.0.0.1:8980)")
         }
-        var host = String(server[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let target: any ResolvableTarget =
-            host.contains(":") ? .ipv6(address: host, port: port) : .dns(host: host, port: port)
+            address.host.contains(":")
+            ? .ipv6(address: address.host, port: address.port) : .dns(host: address.host, port: address.port)
         let transport: HTTP2ClientTransport.Posix
         do {
             transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)

@@ -60,20 +60,12 @@ public final class RedisRegistry: RegistrySlot {
     {
         // Optimistic: read, patch in Swift, write if nobody wrote in between; a concurrent writer retries.
         for _ in 0..<8 {
-            guard var identity = try await get(name, now: now) else {
-                throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
-            }
-            let expectedUpdate = identity.updatedAt
-            var metadataText: [UInt8] = []
-            if let metadataPatch {
-                let merged = identity.metadata.merging(patch: metadataPatch)
-                try IdentityName.validate(metadata: merged)
-                identity.metadata = merged
-                metadataText = Array(Value.object(merged).jsonText.utf8)
-            }
+            guard let stored = try await get(name, now: now) else { throw .notRegistered(name) }
+            let expectedUpdate = stored.updatedAt
             // updatedAt must change for the compare-and-set to see a later writer.
-            identity.updatedAt = max(now, Timestamp(milliseconds: expectedUpdate.milliseconds + 1))
-            identity.expiresAt = expiresAt
+            let updatedAt = max(now, Timestamp(milliseconds: expectedUpdate.milliseconds + 1))
+            let identity = try stored.renewed(expiresAt: expiresAt, metadataPatch: metadataPatch, at: updatedAt)
+            let metadataText = metadataPatch == nil ? [] : Array(Value.object(identity.metadata).jsonText.utf8)
             let reply = try await renewScript.run(
                 on: pool, keys: [key(name), expiriesKey],
                 arguments: [
@@ -82,7 +74,7 @@ public final class RedisRegistry: RegistrySlot {
                 ])
             switch reply.string {
             case "ok": return identity
-            case "missing": throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
+            case "missing": throw .notRegistered(name)
             default: continue
             }
         }

@@ -126,18 +126,11 @@ public final class SQLiteRegistry: RegistrySlot {
     {
         let namespace = self.namespace
         return try await database.writer.write { connection throws(RegistryError) -> Identity in
-            guard var identity = try Self.stored(name, namespace: namespace, in: connection),
-                !identity.isExpired(at: now)
+            guard let stored = try Self.stored(name, namespace: namespace, in: connection), !stored.isExpired(at: now)
             else {
-                throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
+                throw .notRegistered(name)
             }
-            identity.expiresAt = expiresAt
-            identity.updatedAt = now
-            if let metadataPatch {
-                let merged = identity.metadata.merging(patch: metadataPatch)
-                try IdentityName.validate(metadata: merged)
-                identity.metadata = merged
-            }
+            let identity = try stored.renewed(expiresAt: expiresAt, metadataPatch: metadataPatch, at: now)
             try Self.store(identity, namespace: namespace, in: connection)
             return identity
         }

@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import PrismAPI
 import PrismRegistry
 import ServiceLifecycle
 import UnixSignals

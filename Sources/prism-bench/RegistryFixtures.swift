@@ -1,4 +1,5 @@
 import Foundation
+import PrismAPI
 import PrismFilter
 import PrismRedis
 import PrismRegistry
@@ -26,10 +27,10 @@ enum RegistryFixtures {
         case "redis":
             // $PRISM_BENCH_REDIS (default 127.0.0.1:6379); a fresh namespace per run.
             let address = ProcessInfo.processInfo.environment["PRISM_BENCH_REDIS"] ?? "127.0.0.1:6379"
-            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            guard let redis = HostAndPort(address) else {
                 throw BenchError("PRISM_BENCH_REDIS '\(address)' is not HOST:PORT")
             }
-            let pool = RedisConnectionPool(.init(host: String(address[..<colon]), port: port, connections: 4))
+            let pool = RedisConnectionPool(.init(host: redis.host, port: redis.port, connections: 4))
             registry = RedisRegistry(pool: pool, namespace: "\(settings.name)-\(UUID().uuidString.prefix(8))")
         default:
             throw BenchError("unknown backend '\(backend)'; use memory, sqlite or redis")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PrismAPI
 import PrismServer
 
 @main

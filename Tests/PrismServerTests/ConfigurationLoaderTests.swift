@@ -1,3 +1,4 @@
+import PrismAPI
 import PrismServer
 import Testing
 

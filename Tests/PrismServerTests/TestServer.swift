@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PrismAPI
 import PrismClient
 import PrismServer
 import Testing

@@ -50,16 +50,10 @@ public final class MemoryRegistry: RegistrySlot {
         _ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp
     ) async throws(RegistryError) -> Identity {
         try state.withLock { state throws(RegistryError) -> Identity in
-            guard var identity = state.identity(named: name), !identity.isExpired(at: now) else {
-                throw RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
+            guard let stored = state.identity(named: name), !stored.isExpired(at: now) else {
+                throw .notRegistered(name)
             }
-            identity.expiresAt = expiresAt
-            identity.updatedAt = now
-            if let metadataPatch {
-                let merged = identity.metadata.merging(patch: metadataPatch)
-                try IdentityName.validate(metadata: merged)
-                identity.metadata = merged
-            }
+            let identity = try stored.renewed(expiresAt: expiresAt, metadataPatch: metadataPatch, at: now)
             state.store(identity)
             return identity
         }

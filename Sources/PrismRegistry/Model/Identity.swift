@@ -26,6 +26,22 @@ public struct Identity: Sendable, Hashable {
         guard let expiresAt else { return false }
         return now >= expiresAt
     }
+
+    /// The identity after a heartbeat at `now`, as every registry slot stores it: the new expiry, and
+    /// the metadata patch merged (RFC 7386) and checked against the metadata limits.
+    public func renewed(expiresAt: Timestamp?, metadataPatch: JSONObject?, at now: Timestamp) throws(RegistryError)
+        -> Identity
+    {
+        var renewed = self
+        renewed.expiresAt = expiresAt
+        renewed.updatedAt = now
+        if let metadataPatch {
+            let merged = metadata.merging(patch: metadataPatch)
+            try IdentityName.validate(metadata: merged)
+            renewed.metadata = merged
+        }
+        return renewed
+    }
 }
 
 /// The rules for identity names and metadata (DESIGN §3).

@@ -41,4 +41,9 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(code): \(message)" }
+
+    /// What every registry slot says when renewing an identity that is absent or expired.
+    public static func notRegistered(_ name: String) -> RegistryError {
+        RegistryError(.notFound, "identity '\(name)' is not registered (or has expired)")
+    }
 }

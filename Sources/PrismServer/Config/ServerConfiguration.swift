@@ -1,3 +1,4 @@
+import PrismAPI
 import PrismRegistry
 
 /// What prismd runs: where it listens and its namespaces. Built from YAML by ``ConfigurationLoader`` or
@@ -96,29 +97,4 @@ public enum MessagingBackendConfiguration: Sendable, Equatable {
     case inproc
 
     public var backendName: String { "inproc" }
-}
-
-/// `host:port`; the host is an IPv4 address, a bracketed IPv6 address or `localhost` (prismd binds
-/// addresses, it does not resolve other names).
-public struct HostAndPort: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// Parses `host:port`; port 0 asks the system for a free port.
-    public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-            (0...65535).contains(port)
-        else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
-        self.init(host: host, port: port)
-    }
-
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

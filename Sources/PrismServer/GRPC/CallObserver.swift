@@ -31,15 +31,12 @@ final class CallObserver: Sendable {
         var logger = self.logger
         logger[metadataKey: "request_id"] = "\(nextRequestID())"
         logger[metadataKey: "op"] = "\(op)"
-        let requested = namespace.isEmpty ? "default" : namespace
-        logger[metadataKey: "namespace"] = "\(requested)"
+        let runtime = Swift.Result { () throws(RegistryError) in try namespaces.runtime(namespace) }
+        logger[metadataKey: "namespace"] = "\(namespace.isEmpty ? "default" : namespace)"
         // Metric labels only for namespaces that exist: names clients invent must not grow the series.
-        let namespaceName = (try? namespaces.runtime(namespace)) == nil ? "unknown" : requested
+        let namespaceName = (try? runtime.get())?.name ?? "unknown"
         do {
-            let result = try await ErrorMapping.mapping {
-                let runtime = try namespaces.runtime(namespace)
-                return try await body(runtime, logger)
-            }
+            let result = try await ErrorMapping.mapping { try await body(try runtime.get(), logger) }
             let elapsed = ContinuousClock.now - started
             metrics.recordOperation(namespace: namespaceName, op: op, code: "ok", duration: elapsed)
             logger.debug("ok", metadata: ["duration_us": "\(elapsed.microseconds)", "peer": "\(context.remotePeer)"])

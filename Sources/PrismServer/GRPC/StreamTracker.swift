@@ -12,8 +12,6 @@ final class StreamTracker: Sendable {
 
     private let state = Mutex(State())
 
-    var activeCount: Int { state.withLock { $0.tasks.count } }
-
     /// Runs `body` until it returns, the caller is cancelled, or ``closeAll()`` — which ends the call
     /// with UNAVAILABLE, so that the client knows the server went away rather than the stream ending.
     func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
