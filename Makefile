@@ -1,9 +1,9 @@
 # Prism — see README.md. Everything here works from a fresh clone on Debian 12 with Swift 6.1+.
 SWIFT ?= swift
 # Services `make test` starts for the suite (scripts/with-services.sh); tests that need one fail without it.
-TEST_SERVICES ?= redis
+TEST_SERVICES ?= redis nats
 # Debian packages the build and the tests need beyond the toolchain (scripts/install-deps.sh installs them).
-DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev python3-venv redis-server
+DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev libnats-dev python3-venv redis-server nats-server
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 120
 

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PrismRegistry", targets: ["PrismRegistry"]),
         .library(name: "PrismSQLite", targets: ["PrismSQLite"]),
         .library(name: "PrismRedis", targets: ["PrismRedis"]),
+        .library(name: "PrismNATS", targets: ["PrismNATS"]),
         .library(name: "PrismAPI", targets: ["PrismAPI"]),
         .library(name: "PrismServer", targets: ["PrismServer"]),
         .library(name: "PrismClient", targets: ["PrismClient"]),
@@ -56,6 +57,8 @@ let package = Package(
         .target(name: "PrismSQLite", dependencies: ["CSQLite", "PrismRegistry", "PrismFilter"]),
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "PrismRedis", dependencies: ["CHiredis", "PrismRegistry", "PrismFilter"]),
+        .systemLibrary(name: "CNATS", path: "Sources/CNATS", providers: [.apt(["libnats-dev"])]),
+        .target(name: "PrismNATS", dependencies: ["CNATS", "PrismRegistry"]),
         .executableTarget(
             name: "prism-sqlite-crash-writer", dependencies: ["PrismSQLite", "PrismRegistry"],
             path: "Sources/prism-sqlite-crash-writer"),
@@ -65,7 +68,7 @@ let package = Package(
         .target(
             name: "PrismServer",
             dependencies: [
-                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite", "PrismRedis",
+                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite", "PrismRedis", "PrismNATS",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -111,6 +114,7 @@ let package = Package(
                 "PrismRegistry",
                 "PrismSQLite",
                 "PrismRedis",
+                "PrismNATS",
                 "PrismServer",
                 "PrismClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -125,7 +129,11 @@ let package = Package(
                 "PrismSQLite", "PrismRegistry", "PrismFilter", "PrismRegistryConformance", "prism-sqlite-crash-writer",
             ]),
         .testTarget(
-            name: "PrismRedisTests", dependencies: ["PrismRedis", "PrismRegistry", "PrismRegistryConformance"]),
+            name: "PrismRedisTests",
+            dependencies: ["PrismRedis", "PrismRegistry", "PrismRegistryConformance", "TestServers"]),
+        .testTarget(name: "PrismNATSTests", dependencies: ["PrismNATS", "PrismRegistry", "TestServers"]),
+        // Backend servers for tests: the ones `make test` starts, and private ones a test may kill.
+        .target(name: "TestServers", path: "Tests/TestServers"),
         .testTarget(
             name: "PrismAPITests",
             dependencies: ["PrismAPI", "PrismFilter", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),

@@ -66,7 +66,8 @@ start_nats() {
     local port
     port=$(free_port)
     mkdir -p "$workdir/nats"
-    nats-server -a 127.0.0.1 -p "$port" -l "$workdir/nats/nats.log" &
+    # Debian installs it in /usr/sbin, which is not on every user's PATH.
+    "$(command -v nats-server || echo /usr/sbin/nats-server)" -a 127.0.0.1 -p "$port" -l "$workdir/nats/nats.log" &
     pids+=($!)
     wait_for_port "$port" || { echo "nats-server did not start; log:" >&2; cat "$workdir/nats/nats.log" >&2; exit 1; }
     export PRISM_TEST_NATS="nats://127.0.0.1:$port"

@@ -1,12 +1,13 @@
 import PrismRedis
 import PrismRegistry
+import TestServers
 import Testing
 
 @Suite("hiredis connection pool against a real redis-server")
 struct RedisConnectionPoolTests {
     @Test("a pipeline returns each reply in order; a command error does not break the connection")
     func pipeline() async throws {
-        guard let (host, port) = SharedRedis.address() else { return }
+        guard let (host, port) = SharedServers.redis() else { return }
         let pool = RedisConnectionPool(.init(host: host, port: port, connections: 2))
         let key = "prism-test:\(UInt64.random(in: 0...UInt64.max))"
         let replies = try await pool.pipeline([
@@ -20,7 +21,7 @@ struct RedisConnectionPoolTests {
         #expect(replies[0] == .status("OK"))
         #expect(replies[1] == .bulk(Array("v\0bin".utf8)))
         #expect(replies[2] == .null)
-        guard case .error(let message) = replies[3] else { throw RedisProcessError(description: "\(replies[3])") }
+        guard case .error(let message) = replies[3] else { throw ServerProcessError(description: "\(replies[3])") }
         #expect(message.hasPrefix("WRONGTYPE"))
         #expect(replies[4] == .integer(1))
         #expect(replies[5] == .integer(2))
@@ -29,7 +30,7 @@ struct RedisConnectionPoolTests {
 
     @Test("Redis down: calls fail fast with UNAVAILABLE; back up: the pool recovers by itself")
     func outageAndRecovery() async throws {
-        let server = try RedisServerProcess()
+        let server = try LoopbackServerProcess.redis()
         let pool = RedisConnectionPool(.init(host: "127.0.0.1", port: server.port, connections: 2))
         _ = try await pool.ping()
         server.stop()

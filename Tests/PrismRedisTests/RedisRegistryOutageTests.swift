@@ -1,13 +1,14 @@
 import PrismFilter
 import PrismRedis
 import PrismRegistry
+import TestServers
 import Testing
 
 @Suite("Redis registry during an outage")
 struct RedisRegistryOutageTests {
     @Test("Redis down: writes fail with UNAVAILABLE and health is UNHEALTHY; Redis back: both recover alone")
     func outage() async throws {
-        let server = try RedisServerProcess()
+        let server = try LoopbackServerProcess.redis()
         let registry = RedisRegistry(
             pool: RedisConnectionPool(.init(host: "127.0.0.1", port: server.port, connections: 2)), namespace: "outage")
         let coordinator = Coordinator(

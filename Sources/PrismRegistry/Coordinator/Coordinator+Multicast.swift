@@ -85,6 +85,7 @@ extension Coordinator {
                 multicastID: multicastID, targetCount: targets.count, deliveredCount: 0, failedCount: 0,
                 timeoutCount: 0, pendingCount: 0, latency: ContinuousClock.now - started, statuses: [])
         }
+        try messaging.requireAvailable()
         let statuses = await fanOut(to: targets, request: request, multicastID: multicastID)
         let latency = ContinuousClock.now - started
         let report = Self.report(multicastID: multicastID, statuses: statuses, latency: latency)

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Collects the outcomes of one batch of acked messages and wakes its requester when all are settled
 /// or the timeout passes, whichever comes first.
-final class AckWaiter: Sendable {
+public final class AckWaiter: Sendable {
     private struct State {
         var results: [DeliveryResult?]
         var unsettled: Int
@@ -14,17 +14,17 @@ final class AckWaiter: Sendable {
     private let identities: [String]
     private let state: Mutex<State>
 
-    init(messages: [OutboundMessage]) {
+    public init(messages: [OutboundMessage]) {
         positions = Dictionary(
             messages.enumerated().map { ($1.messageID, $0) }, uniquingKeysWith: { first, _ in first })
         identities = messages.map(\.identity)
         state = Mutex(State(results: Array(repeating: nil, count: messages.count), unsettled: messages.count))
     }
 
-    func identity(of messageID: String) -> String? { positions[messageID].map { identities[$0] } }
+    public func identity(of messageID: String) -> String? { positions[messageID].map { identities[$0] } }
 
     /// Records one message's outcome; the first outcome for a message wins.
-    func settle(messageID: String, with result: DeliveryResult) {
+    public func settle(messageID: String, with result: DeliveryResult) {
         guard let position = positions[messageID] else { return }
         let continuation: CheckedContinuation<Void, Never>? = state.withLock { state in
             guard state.results[position] == nil, !state.finished else { return nil }
@@ -39,7 +39,7 @@ final class AckWaiter: Sendable {
     }
 
     /// Returns when every message is settled or `timeout` has passed.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -74,7 +74,7 @@ final class AckWaiter: Sendable {
     }
 
     /// Every message's outcome; unsettled ones are TIMEOUT.
-    func results(timeoutError: String) -> [DeliveryResult] {
+    public func results(timeoutError: String) -> [DeliveryResult] {
         state.withLock { state in
             state.results.enumerated().map { position, result in
                 result ?? DeliveryResult(identity: identities[position], status: .timeout, error: timeoutError)

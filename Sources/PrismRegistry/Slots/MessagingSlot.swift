@@ -22,9 +22,17 @@ public protocol MessagingSlot: Sendable {
     /// act on it (the message counts as FAILED with that text).
     func acknowledge(messageID: String, error: String?) async throws(RegistryError)
 
+    /// Throws UNAVAILABLE when the backend cannot take messages now, so a multicast fails fast as a
+    /// whole instead of reporting every target FAILED.
+    func requireAvailable() throws(RegistryError)
+
     func health() async -> SlotHealth
 
     func close() async
+}
+
+extension MessagingSlot {
+    public func requireAvailable() throws(RegistryError) {}
 }
 
 /// A message on its way to one identity.

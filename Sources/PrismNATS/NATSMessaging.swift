@@ -1,0 +1,226 @@
+import CNATS
+import PrismRegistry
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The messaging slot on NATS (DESIGN §3): a message to identity `x` of namespace `ns` is published on
+/// `<prefix>.ns.x`; ack mode makes it a request whose reply subject is on one wildcard inbox.
+///
+/// Several prismd share one NATS: a multicast from one reaches Subscribe streams on every other, and
+/// devices may subscribe to their subject on NATS directly and reply to ack. The NATS server's
+/// no-responders notice makes a message to an identity nobody subscribes FAILED at once in ack mode;
+/// at-most-once publishes cannot know, so DELIVERED there means NATS accepted the message.
+public final class NATSMessaging: MessagingSlot {
+    public struct Configuration: Sendable {
+        public var servers: [String]
+        /// Subjects are `<subjectPrefix>.<namespace>.<identity>`.
+        public var subjectPrefix: String
+        public var namespace: String
+        /// Messages a local subscriber may have queued before further ones to it fail.
+        public var subscriberBufferSize: Int
+        /// How long a publish waits for the server to confirm the batch.
+        public var flushTimeout: Duration
+        /// How long reconnecting counts as DEGRADED before it is UNHEALTHY.
+        public var reconnectGrace: Duration
+
+        public init(
+            servers: [String], namespace: String, subjectPrefix: String = "prism.multicast",
+            subscriberBufferSize: Int = 4096, flushTimeout: Duration = .seconds(1),
+            reconnectGrace: Duration = .seconds(2)
+        ) {
+            self.servers = servers
+            self.namespace = namespace
+            self.subjectPrefix = subjectPrefix
+            self.subscriberBufferSize = subscriberBufferSize
+            self.flushTimeout = flushTimeout
+            self.reconnectGrace = reconnectGrace
+        }
+    }
+
+    public let backend = "nats"
+    public let configuration: Configuration
+    private let router: NATSRouter
+    private let connection: NATSConnection
+    private let publisher: NATSPublisher
+    private let inbox: String
+    private let inboxSubscription: NATSSubscription
+    /// Held while NATS subscriptions are made or dropped, never by libnats' callbacks.
+    private let subscriptionLock = Mutex<[String: NATSSubscription]>([:])
+
+    /// Connects (or starts reconnecting in the background when no server answers yet) and subscribes
+    /// the inbox. Throws only for a configuration libnats refuses, such as a malformed server URL.
+    public init(_ configuration: Configuration) throws(RegistryError) {
+        self.configuration = configuration
+        let identityPrefix = "\(configuration.subjectPrefix).\(configuration.namespace)."
+        inbox = "_INBOX.prism.\(String(UInt64.random(in: 1...UInt64.max), radix: 36))"
+        router = NATSRouter(
+            identitySubjectPrefix: identityPrefix, inboxPrefix: inbox + ".", namespace: configuration.namespace,
+            subscriberBufferSize: configuration.subscriberBufferSize)
+        connection = try NATSConnection(
+            servers: configuration.servers, name: "prismd namespace \(configuration.namespace)", events: router)
+        router.attach(connection)
+        publisher = NATSPublisher(
+            connection: connection,
+            flushTimeoutMilliseconds: Int64(configuration.flushTimeout.components.seconds * 1000)
+                + configuration.flushTimeout.components.attoseconds / 1_000_000_000_000_000)
+        do {
+            inboxSubscription = try connection.subscribe(inbox + ".*", kind: .inbox)
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    func subject(for identity: String) -> String { router.identitySubjectPrefix + identity }
+
+    public func publish(_ messages: [OutboundMessage]) async -> [DeliveryResult] {
+        if let unavailable = unavailableResults(messages) { return unavailable }
+        let (statuses, flush) = await publisher.publish { [router] connection in
+            messages.map { message in
+                connection.publish(
+                    subject: router.identitySubjectPrefix + message.identity, reply: nil,
+                    headers: Self.headers(of: message, ackDeadline: nil), payload: message.payload)
+            }
+        }
+        return zip(messages, statuses).map { message, status in
+            if status != NATS_OK {
+                return DeliveryResult(
+                    identity: message.identity, status: .failed, error: "nats refused: \(NATSConnection.text(status))")
+            }
+            if flush != NATS_OK {
+                return DeliveryResult(
+                    identity: message.identity, status: .failed,
+                    error: "nats did not confirm the publish: \(NATSConnection.text(flush))")
+            }
+            return DeliveryResult(identity: message.identity, status: .delivered)
+        }
+    }
+
+    public func request(_ messages: [OutboundMessage], timeout: Duration) async -> [DeliveryResult] {
+        if let unavailable = unavailableResults(messages) { return unavailable }
+        let waiter = AckWaiter(messages: messages)
+        router.awaitAcks(for: messages, with: waiter)
+        let deadline =
+            Self.unixMilliseconds() + Int64(timeout.components.seconds * 1000)
+            + timeout.components.attoseconds / 1_000_000_000_000_000
+        let (statuses, _) = await publisher.publish { [router, inbox] connection in
+            messages.map { message in
+                connection.publish(
+                    subject: router.identitySubjectPrefix + message.identity, reply: "\(inbox).\(message.messageID)",
+                    headers: Self.headers(of: message, ackDeadline: deadline), payload: message.payload)
+            }
+        }
+        for (message, status) in zip(messages, statuses) where status != NATS_OK {
+            waiter.settle(
+                messageID: message.messageID,
+                with: DeliveryResult(
+                    identity: message.identity, status: .failed, error: "nats refused: \(NATSConnection.text(status))"))
+        }
+        await waiter.wait(timeout: timeout)
+        router.stopAwaiting(messages)
+        return waiter.results(timeoutError: "no ack within \(timeout)")
+    }
+
+    public func subscribe(to identities: [String]) async throws(RegistryError) -> MessageSubscription {
+        let mailbox = Mailbox(capacity: configuration.subscriberBufferSize)
+        let id = try subscriptionLock.withLock { subscriptions throws(RegistryError) -> UInt64 in
+            let (id, firstLocal) = router.addSubscriber(mailbox, for: identities)
+            var made: [String: NATSSubscription] = [:]
+            do throws(RegistryError) {
+                for identity in firstLocal where subscriptions[identity] == nil {
+                    made[identity] = try connection.subscribe(subject(for: identity), kind: .identity)
+                }
+            } catch {
+                for subscription in made.values { connection.unsubscribe(subscription) }
+                _ = router.removeSubscriber(id, for: identities)
+                throw error
+            }
+            subscriptions.merge(made) { old, _ in old }
+            return id
+        }
+        // The server must know the subscriptions before this returns, or messages sent right after
+        // would meet no responders. While disconnected, libnats re-subscribes on reconnect.
+        _ = await publisher.publish { _ in () }
+        return MessageSubscription(mailbox: mailbox) { [weak self] in
+            self?.unsubscribe(id, from: identities)
+            mailbox.finish()
+        }
+    }
+
+    private func unsubscribe(_ id: UInt64, from identities: [String]) {
+        subscriptionLock.withLock { subscriptions in
+            for identity in router.removeSubscriber(id, for: identities) {
+                if let subscription = subscriptions.removeValue(forKey: identity) {
+                    connection.unsubscribe(subscription)
+                }
+            }
+        }
+    }
+
+    public func acknowledge(messageID: String, error: String?) async throws(RegistryError) {
+        guard let reply = router.takeReplySubject(for: messageID) else {
+            throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")
+        }
+        let headers: KeyValuePairs<String, String> = error.map { [NATSHeaders.ackError: $0] } ?? [:]
+        let (status, _) = await publisher.publish { connection in
+            connection.publish(subject: reply, reply: nil, headers: headers, payload: [])
+        }
+        guard status == NATS_OK else {
+            throw RegistryError(.unavailable, "nats: cannot send the ack: \(NATSConnection.text(status))")
+        }
+    }
+
+    public func requireAvailable() throws(RegistryError) {
+        guard connection.isConnected else {
+            throw RegistryError(
+                .unavailable,
+                "messaging backend nats is unreachable: \(router.outage(grace: configuration.reconnectGrace).detail)")
+        }
+    }
+
+    public func health() async -> SlotHealth {
+        if connection.isConnected { return router.connectedHealth(url: connection.connectedURL ?? "") }
+        return router.outage(grace: configuration.reconnectGrace)
+    }
+
+    public func close() async {
+        subscriptionLock.withLock { subscriptions in
+            for subscription in subscriptions.values { connection.unsubscribe(subscription) }
+            subscriptions = [:]
+        }
+        connection.unsubscribe(inboxSubscription)
+        router.finishAll()
+        connection.close()
+    }
+
+    /// Every message FAILED when NATS is not connected: publishing then would only fill libnats'
+    /// reconnect buffer and report success for messages nobody may ever get.
+    private func unavailableResults(_ messages: [OutboundMessage]) -> [DeliveryResult]? {
+        guard !connection.isConnected else { return nil }
+        let detail = "nats unreachable: " + router.outage(grace: configuration.reconnectGrace).detail
+        return messages.map { DeliveryResult(identity: $0.identity, status: .failed, error: detail) }
+    }
+
+    private static func headers(of message: OutboundMessage, ackDeadline: Int64?) -> KeyValuePairs<String, String> {
+        if let ackDeadline {
+            return [
+                NATSHeaders.messageID: message.messageID, NATSHeaders.multicastID: message.multicastID,
+                NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: message.contentType,
+                NATSHeaders.ackDeadline: String(ackDeadline),
+            ]
+        }
+        return [
+            NATSHeaders.messageID: message.messageID, NATSHeaders.multicastID: message.multicastID,
+            NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: message.contentType,
+        ]
+    }
+
+    static func unixMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}
