@@ -19,10 +19,18 @@ final class BackgroundProcess: Sendable {
         func withLock<Result>(_ body: (inout Text) -> Result) -> Result { text.withLock { body(&$0) } }
     }
 
-    init(_ executable: String, _ arguments: [String], directory: URL? = nil) throws {
+    /// `executable` is one of our products (`prismd`, `prism`) or, with a slash, a path.
+    init(_ executable: String, _ arguments: [String], directory: URL? = nil, environment: [String: String] = [:])
+        throws
+    {
         let process = Process()
-        process.executableURL = PrismProcess.productsDirectory.appendingPathComponent(executable)
+        process.executableURL =
+            executable.contains("/")
+            ? URL(fileURLWithPath: executable) : PrismProcess.productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let standardOutput = Pipe()
         let standardError = Pipe()
@@ -89,6 +97,8 @@ struct Prismd {
     let grpc: String
     let http: String
     let directory: URL
+    /// The namespace `prism` commands name; nil for prism's default.
+    var namespace: String?
 
     static func start(directory: URL? = nil, extraArguments: [String] = []) async throws -> Prismd {
         let directory =
@@ -102,12 +112,12 @@ struct Prismd {
             let grpc = line.split(separator: " ").first(where: { $0.hasPrefix("grpc=") })?.dropFirst(5),
             let http = line.split(separator: " ").first(where: { $0.hasPrefix("http=") })?.dropFirst(5)
         else { throw BackgroundProcess.Timeout(description: "unexpected start-up output: \(output)") }
-        return Prismd(process: process, grpc: String(grpc), http: String(http), directory: directory)
+        return Prismd(process: process, grpc: String(grpc), http: String(http), directory: directory, namespace: nil)
     }
 
     /// Runs `prism` against this server.
     func prism(_ arguments: [String]) throws -> PrismProcess.Outcome {
-        try PrismProcess.run(arguments + ["--server", grpc])
+        try PrismProcess.run(arguments + ["--server", grpc] + (namespace.map { ["--namespace", $0] } ?? []))
     }
 
     /// SIGTERM, as a service manager would; returns the exit status (0 after a graceful shutdown).

@@ -30,7 +30,7 @@ struct ConfigurationLoaderTests {
               - name: shared
                 slots:
                   registry:  { backend: redis, address: 10.0.0.5:6379, connections: 8 }
-                  messaging: { backend: inproc }
+                  messaging: { backend: nats, servers: [nats://10.0.0.6:4222, "10.0.0.7:4222"], prefix: acme.cmd }
             """, file: "prism.yaml")
         #expect(configuration.listen == HostAndPort(host: "0.0.0.0", port: 9000))
         #expect(configuration.http == HostAndPort(host: "127.0.0.1", port: 9100))
@@ -40,6 +40,10 @@ struct ConfigurationLoaderTests {
         #expect(
             configuration.namespaces[2].registry
                 == .redis(address: HostAndPort(host: "10.0.0.5", port: 6379), connections: 8))
+        #expect(
+            configuration.namespaces[2].messaging
+                == .nats(servers: ["nats://10.0.0.6:4222", "nats://10.0.0.7:4222"], subjectPrefix: "acme.cmd"))
+        #expect(configuration.namespaces[1].messaging == .inproc)
         let iot = configuration.namespaces[0]
         #expect(iot.defaultTTL == .seconds(30))
         #expect(iot.maxTTL == .seconds(3600))
@@ -68,7 +72,19 @@ struct ConfigurationLoaderTests {
             ),
             (
                 "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: kafka}\n",
-                "prism.yaml:5: namespaces[0].slots.messaging.backend: unknown messaging backend 'kafka'; supported messaging backends: inproc"
+                "prism.yaml:5: namespaces[0].slots.messaging.backend: unknown messaging backend 'kafka'; supported messaging backends: inproc, nats"
+            ),
+            (
+                "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: nats}\n",
+                "prism.yaml:5: namespaces[0].slots.messaging: missing 'servers' (a list of NATS URLs such as nats://127.0.0.1:4222)"
+            ),
+            (
+                "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: nats, servers: [\"http://x:1\"]}\n",
+                "prism.yaml:5: namespaces[0].slots.messaging.servers[0]: 'http://x:1' is not a NATS server URL such as nats://127.0.0.1:4222"
+            ),
+            (
+                "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: nats, servers: [nats://a:1], prefix: \"a.>\"}\n",
+                "prism.yaml:5: namespaces[0].slots.messaging.prefix: 'a.>' is not a NATS subject prefix: dot-separated tokens without spaces or wildcards"
             ),
             ("listen: 8980\nnamespaces: []\n", "prism.yaml:1: listen: '8980' is not HOST:PORT"),
             ("listen: 127.0.0.1:8980\n", "prism.yaml:1: namespaces: missing; list at least one namespace"),

@@ -1,4 +1,5 @@
 import Foundation
+import PrismAPI
 import PrismRegistry
 import Yams
 
@@ -18,6 +19,9 @@ import Yams
 ///       registry:  { backend: sqlite }
 ///       messaging: { backend: inproc }
 /// ```
+///
+/// Shared backends: `registry: { backend: redis, address: 127.0.0.1:6379, connections: 4 }` and
+/// `messaging: { backend: nats, servers: [nats://127.0.0.1:4222], prefix: prism.multicast }`.
 public enum ConfigurationLoader {
     public static func load(file path: String) throws(ConfigurationError) -> ServerConfiguration {
         let text: String
@@ -138,9 +142,32 @@ public enum ConfigurationLoader {
     }
 
     private static func parseMessaging(_ node: ConfigNode) throws(ConfigurationError) -> MessagingBackendConfiguration {
-        _ = try backendName(node, supported: MessagingBackendConfiguration.supported, slot: "messaging")
-        _ = try node.mapping(allowed: ["backend"])
-        return .inproc
+        let backend = try backendName(node, supported: MessagingBackendConfiguration.supported, slot: "messaging")
+        guard backend == "nats" else {
+            _ = try node.mapping(allowed: ["backend"])
+            return .inproc
+        }
+        let entries = try node.mapping(allowed: ["backend", "servers", "prefix"])
+        guard let serversNode = entries["servers"] else {
+            throw node.error("missing 'servers' (a list of NATS URLs such as nats://127.0.0.1:4222)")
+        }
+        let servers = try serversNode.list().map { server throws(ConfigurationError) in
+            let url = try server.string()
+            guard let rest = url.split(separator: "://", maxSplits: 1).last, HostAndPort(String(rest)) != nil,
+                !url.contains("://") || url.hasPrefix("nats://") || url.hasPrefix("tls://")
+            else {
+                throw server.error("'\(url)' is not a NATS server URL such as nats://127.0.0.1:4222")
+            }
+            return url.contains("://") ? url : "nats://" + url
+        }
+        guard !servers.isEmpty else { throw serversNode.error("give at least one NATS server") }
+        let prefix = try entries["prefix"]?.string() ?? "prism.multicast"
+        let tokens = prefix.split(separator: ".", omittingEmptySubsequences: false)
+        guard !tokens.contains(where: { $0.isEmpty || $0.contains(where: { " *>\t".contains($0) }) }) else {
+            throw (entries["prefix"] ?? node).error(
+                "'\(prefix)' is not a NATS subject prefix: dot-separated tokens without spaces or wildcards")
+        }
+        return .nats(servers: servers, subjectPrefix: prefix)
     }
 
     private static func backendName(_ node: ConfigNode, supported: [String], slot: String) throws(ConfigurationError)

@@ -92,9 +92,16 @@ public enum RegistryBackendConfiguration: Sendable, Equatable {
 }
 
 public enum MessagingBackendConfiguration: Sendable, Equatable {
-    public static let supported = ["inproc"]
+    public static let supported = ["inproc", "nats"]
 
     case inproc
+    /// Several prismd may share one NATS (cluster); messages go on `<subjectPrefix>.<namespace>.<identity>`.
+    case nats(servers: [String], subjectPrefix: String)
 
-    public var backendName: String { "inproc" }
+    public var backendName: String {
+        switch self {
+        case .inproc: "inproc"
+        case .nats: "nats"
+        }
+    }
 }

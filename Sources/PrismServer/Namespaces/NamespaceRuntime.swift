@@ -1,4 +1,5 @@
 import Foundation
+import PrismNATS
 import PrismRedis
 import PrismRegistry
 import PrismSQLite
@@ -29,6 +30,9 @@ public final class NamespaceRuntime: Sendable {
         let messaging: any MessagingSlot =
             switch configuration.messaging {
             case .inproc: InProcessMessaging()
+            case .nats(let servers, let subjectPrefix):
+                try NATSMessaging(
+                    .init(servers: servers, namespace: configuration.name, subjectPrefix: subjectPrefix))
             }
         switch configuration.registry {
         case .memory:
