@@ -126,10 +126,14 @@ final class NATSConnection: @unchecked Sendable {
         natsSubscription_Destroy(subscription.pointer)
     }
 
-    /// Closes once; later calls do nothing.
+    /// Closes the connection; calls after it fail with "Connection Closed" rather than touch freed
+    /// memory, because the libnats object lives until the last reference to this one goes.
     func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         natsConnection_Close(connection)
+    }
+
+    deinit {
         natsConnection_Destroy(connection)
     }
 

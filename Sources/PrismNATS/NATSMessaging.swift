@@ -49,6 +49,7 @@ public final class NATSMessaging: MessagingSlot {
     private let inboxSubscription: NATSSubscription
     /// Held while NATS subscriptions are made or dropped, never by libnats' callbacks.
     private let subscriptionLock = Mutex<[String: NATSSubscription]>([:])
+    private let closed = Atomic<Bool>(false)
 
     /// Connects (or starts reconnecting in the background when no server answers yet) and subscribes
     /// the inbox. Throws only for a configuration libnats refuses, such as a malformed server URL.
@@ -187,6 +188,7 @@ public final class NATSMessaging: MessagingSlot {
     }
 
     public func close() async {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         subscriptionLock.withLock { subscriptions in
             for subscription in subscriptions.values { connection.unsubscribe(subscription) }
             subscriptions = [:]
@@ -194,6 +196,7 @@ public final class NATSMessaging: MessagingSlot {
         connection.unsubscribe(inboxSubscription)
         router.finishAll()
         connection.close()
+        router.detach()
     }
 
     /// Every message FAILED when NATS is not connected: publishing then would only fill libnats'

@@ -152,6 +152,12 @@ final class NATSRouter: NATSConnectionEvents {
         state.replies = state.replies.filter { $0.value.deadline >= now }
     }
 
+    /// Lets go of the connection (which libnats' callbacks keep this router alive past), so that the
+    /// connection can be freed once the slot is.
+    func detach() {
+        connection.withLock { $0 = nil }
+    }
+
     func finishAll() {
         let mailboxes = state.withLock { state in
             defer { state.subscribers = [:] }

@@ -27,8 +27,10 @@ struct NATSMessagingTests {
         let identities = (0..<1000).map { "unit-\($0)" }
         let silent = Set(identities.enumerated().filter { $0.offset % 10 == 3 }.map(\.element))
         let receiver = try await pair.acking(identities, where: { !silent.contains($0) })
-        let results = await pair.sender.request(pair.messages(to: identities), timeout: .milliseconds(1500))
-        #expect(Set(results.filter { $0.status == .timeout }.map(\.identity)) == silent)
+        // Long enough for 900 acks on a loaded machine; the silent 100 hold the call for all of it.
+        let results = await pair.sender.request(pair.messages(to: identities), timeout: .seconds(5))
+        let timedOut = Set(results.filter { $0.status == .timeout }.map(\.identity))
+        #expect(timedOut.symmetricDifference(silent).isEmpty, "\(timedOut.count) timed out, \(silent.count) silent")
         #expect(results.filter { $0.status == .delivered }.count == 900)
         receiver.cancel()
         await pair.close()
