@@ -116,8 +116,8 @@ struct Prismd {
     }
 
     /// Runs `prism` against this server.
-    func prism(_ arguments: [String]) throws -> PrismProcess.Outcome {
-        try PrismProcess.run(arguments + ["--server", grpc] + (namespace.map { ["--namespace", $0] } ?? []))
+    func prism(_ arguments: [String]) async throws -> PrismProcess.Outcome {
+        try await PrismProcess.run(arguments + ["--server", grpc] + (namespace.map { ["--namespace", $0] } ?? []))
     }
 
     /// SIGTERM, as a service manager would; returns the exit status (0 after a graceful shutdown).

@@ -4,38 +4,38 @@ import Testing
 @Suite("prism filter (the executable)")
 struct FilterCommandTests {
     @Test("eval prints true or false and exits 0")
-    func evalResults() throws {
-        let yes = try PrismProcess.run([
+    func evalResults() async throws {
+        let yes = try await PrismProcess.run([
             "filter", "eval", #"type == "sensor" and floor >= 1"#, "--metadata", #"{"type":"sensor","floor":1}"#,
         ])
         #expect(yes.status == 0)
         #expect(yes.standardOutput == "true\n")
-        let no = try PrismProcess.run(["filter", "eval", "floor == 2", "--metadata", #"{"floor":1}"#])
+        let no = try await PrismProcess.run(["filter", "eval", "floor == 2", "--metadata", #"{"floor":1}"#])
         #expect(no.status == 0)
         #expect(no.standardOutput == "false\n")
-        let identity = try PrismProcess.run(["filter", "eval", #"@id startswith "dev-""#, "--id", "dev-9"])
+        let identity = try await PrismProcess.run(["filter", "eval", #"@id startswith "dev-""#, "--id", "dev-9"])
         #expect(identity.standardOutput == "true\n")
-        let map = try PrismProcess.run(["filter", "eval", #"{"floor.lt": 2}"#, "--metadata", #"{"floor":1}"#])
+        let map = try await PrismProcess.run(["filter", "eval", #"{"floor.lt": 2}"#, "--metadata", #"{"floor":1}"#])
         #expect(map.standardOutput == "true\n")
     }
 
     @Test("an invalid filter exits non-zero with the positioned error on stderr and nothing on stdout")
-    func evalError() throws {
-        let outcome = try PrismProcess.run(["filter", "eval", "floor ==", "--metadata", "{}"])
+    func evalError() async throws {
+        let outcome = try await PrismProcess.run(["filter", "eval", "floor ==", "--metadata", "{}"])
         #expect(outcome.status == 2)
         #expect(outcome.standardOutput.isEmpty)
         #expect(outcome.standardError.contains("1:9: expected a value after '==', found end of input"))
-        let metadata = try PrismProcess.run(["filter", "eval", "a", "--metadata", "[1]"])
+        let metadata = try await PrismProcess.run(["filter", "eval", "a", "--metadata", "[1]"])
         #expect(metadata.status == 2)
         #expect(metadata.standardError.contains("must be a JSON object"))
     }
 
     @Test("check prints the canonical form, or the error with a caret under the column")
-    func check() throws {
-        let good = try PrismProcess.run(["filter", "check", "a OR b AND NOT c IN [1,'x']"])
+    func check() async throws {
+        let good = try await PrismProcess.run(["filter", "check", "a OR b AND NOT c IN [1,'x']"])
         #expect(good.status == 0)
         #expect(good.standardOutput == "a == true or b == true and not c in [1, \"x\"]\n")
-        let bad = try PrismProcess.run(["filter", "check", "building == HQ"])
+        let bad = try await PrismProcess.run(["filter", "check", "building == HQ"])
         #expect(bad.status == 2)
         #expect(
             bad.standardError
@@ -44,7 +44,7 @@ struct FilterCommandTests {
     }
 
     @Test("test runs files, reports failures with file:line, and fails when a case fails")
-    func testCommand() throws {
+    func testCommand() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prism-e2e-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -55,11 +55,11 @@ struct FilterCommandTests {
         floor == 2 => true
         floor == => error: expected a value
         """.write(to: file, atomically: true, encoding: .utf8)
-        let outcome = try PrismProcess.run(["filter", "test", directory.path])
+        let outcome = try await PrismProcess.run(["filter", "test", directory.path])
         #expect(outcome.status == 1)
         #expect(outcome.standardOutput.contains("cases.test:3: floor == 2: expected true, got false"))
         #expect(outcome.standardOutput.hasSuffix("2 passed, 1 failed\n"))
-        let missing = try PrismProcess.run(["filter", "test", directory.appendingPathComponent("nope").path])
+        let missing = try await PrismProcess.run(["filter", "test", directory.appendingPathComponent("nope").path])
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("no such file or directory"))
     }

@@ -22,10 +22,33 @@ struct PrismProcess {
     }()
 
     static func run(_ arguments: [String], executable: String = "prism", environment: [String: String] = [:])
-        throws -> Outcome
+        async throws -> Outcome
+    {
+        try await run(
+            executableURL: productsDirectory.appendingPathComponent(executable), arguments: arguments,
+            environment: environment)
+    }
+
+    /// Runs any program to its end on a thread of its own: waiting for a child blocks, and blocking one of
+    /// Swift's few cooperative threads would stall every other test running in parallel.
+    static func run(executableURL: URL, arguments: [String], environment: [String: String] = [:]) async throws
+        -> Outcome
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try runBlocking(executableURL: executableURL, arguments: arguments, environment: environment)
+                    })
+            }
+        }
+    }
+
+    private static func runBlocking(executableURL: URL, arguments: [String], environment: [String: String]) throws
+        -> Outcome
     {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent(executable)
+        process.executableURL = executableURL
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -35,12 +58,31 @@ struct PrismProcess {
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
+        // Read stderr on another thread while this one drains stdout, so neither pipe can fill and
+        // block the child.
+        let errorData = ErrorCollector(error.fileHandleForReading)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+            standardError: String(decoding: errorData.wait(), as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class ErrorCollector: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

@@ -17,17 +17,11 @@ struct PythonClientTests {
         defer { prismd.process.signal(SIGKILL) }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "python/api_client.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, prismd.grpc, prismd.http]
-        process.environment = environment.merging(["PYTHONPATH": stubs]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let outcome = try await PrismProcess.run(
+            executableURL: URL(fileURLWithPath: python), arguments: [script.path, prismd.grpc, prismd.http],
+            environment: ["PYTHONPATH": stubs])
+        let text = outcome.standardOutput + outcome.standardError
+        #expect(outcome.status == 0, "\(text)")
         #expect(text.contains("python client ok"))
         try await prismd.stop()
     }

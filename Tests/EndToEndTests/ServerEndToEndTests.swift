@@ -12,13 +12,13 @@ struct ServerEndToEndTests {
             ("sensor-1", ["type=sensor", "floor=1"]), ("sensor-2", ["type=sensor", "floor=2"]),
             ("actuator-1", ["type=actuator", "floor=1"]),
         ] {
-            let outcome = try prismd.prism(["register", name] + meta.flatMap { ["--meta", $0] })
+            let outcome = try await prismd.prism(["register", name] + meta.flatMap { ["--meta", $0] })
             #expect(outcome.status == 0, "\(outcome.standardError)")
             #expect(outcome.standardOutput.hasPrefix("registered \(name)"))
         }
         let subscriber = try BackgroundProcess("prism", ["subscribe", "sensor-1", "--ack", "--server", prismd.grpc])
         try await subscriber.waitFor("subscribed to sensor-1", inStandardError: true)
-        let multicast = try prismd.prism([
+        let multicast = try await prismd.prism([
             "multicast", "--filter", #"type == "sensor" and floor == 1"#, "--payload", "read", "--ack", "--timeout",
             "2s",
         ])
@@ -26,12 +26,12 @@ struct ServerEndToEndTests {
         #expect(multicast.standardOutput.hasPrefix("targets=1 delivered=1 failed=0 timeout=0 pending=0 latency="))
         try await subscriber.waitFor("sensor-1  ")
         #expect(subscriber.standardOutput.contains("  read"))
-        let json = try prismd.prism(["multicast", "--filter", #"type == "actuator""#, "--payload", "x", "--json"])
+        let json = try await prismd.prism(["multicast", "--filter", #"type == "actuator""#, "--payload", "x", "--json"])
         #expect(json.status == 1)
         #expect(json.standardOutput.contains(#""target_count":1"#))
         #expect(json.standardOutput.contains(#""failed_count":1"#))
         #expect(json.standardOutput.contains(#""statuses":[{"identity":"actuator-1","status":"STATUS_FAILED""#))
-        let enumerate = try prismd.prism(["enumerate", "--filter", "floor == 1"])
+        let enumerate = try await prismd.prism(["enumerate", "--filter", "floor == 1"])
         #expect(enumerate.standardOutput.contains("actuator-1"))
         #expect(enumerate.standardOutput.contains("sensor-1"))
         #expect(enumerate.standardOutput.hasSuffix("2 of 2 identities\n"))
@@ -45,14 +45,14 @@ struct ServerEndToEndTests {
         defer { prismd.process.signal(SIGKILL) }
         let watcher = try BackgroundProcess("prism", ["watch", "--server", prismd.grpc])
         try await watcher.waitFor("watching namespace default", inStandardError: true)
-        #expect(try prismd.prism(["register", "short-lived", "--ttl", "1s", "--meta", "kind=probe"]).status == 0)
-        #expect(try prismd.prism(["enumerate"]).standardOutput.contains("short-lived"))
+        #expect(try await prismd.prism(["register", "short-lived", "--ttl", "1s", "--meta", "kind=probe"]).status == 0)
+        #expect(try await prismd.prism(["enumerate"]).standardOutput.contains("short-lived"))
         try await watcher.waitFor("REGISTERED  short-lived")
         try await watcher.waitFor("EXPIRED  short-lived", timeout: .seconds(5))
-        let after = try prismd.prism(["enumerate"])
+        let after = try await prismd.prism(["enumerate"])
         #expect(!after.standardOutput.contains("short-lived"))
         #expect(after.standardOutput.hasSuffix("0 of 0 identities\n"))
-        #expect(try prismd.prism(["get", "short-lived"]).status == 1)
+        #expect(try await prismd.prism(["get", "short-lived"]).status == 1)
         watcher.signal(SIGTERM)
         try await prismd.stop()
     }
@@ -60,17 +60,17 @@ struct ServerEndToEndTests {
     @Test("kill -9 and restart: registrations without a TTL are back, expired ones are gone")
     func crashRestart() async throws {
         let first = try await Prismd.start()
-        #expect(try first.prism(["register", "durable", "--meta", "floor=3"]).status == 0)
-        #expect(try first.prism(["register", "fleeting", "--ttl", "1s"]).status == 0)
+        #expect(try await first.prism(["register", "durable", "--meta", "floor=3"]).status == 0)
+        #expect(try await first.prism(["register", "fleeting", "--ttl", "1s"]).status == 0)
         first.process.signal(SIGKILL)
         _ = try await first.process.waitForExit()
         try await Task.sleep(for: .milliseconds(1200))
         let second = try await Prismd.start(directory: first.directory)
         defer { second.process.signal(SIGKILL) }
-        let durable = try second.prism(["get", "durable", "--json"])
+        let durable = try await second.prism(["get", "durable", "--json"])
         #expect(durable.status == 0, "\(durable.standardError)")
         #expect(durable.standardOutput.contains(#""floor":3"#))
-        #expect(try second.prism(["get", "fleeting"]).status == 1)
+        #expect(try await second.prism(["get", "fleeting"]).status == 1)
         try await second.stop()
     }
 
@@ -78,28 +78,28 @@ struct ServerEndToEndTests {
     func badInput() async throws {
         let prismd = try await Prismd.start()
         defer { prismd.process.signal(SIGKILL) }
-        #expect(try prismd.prism(["register", "keeper"]).status == 0)
-        let filter = try prismd.prism(["enumerate", "--filter", "building == HQ"])
+        #expect(try await prismd.prism(["register", "keeper"]).status == 0)
+        let filter = try await prismd.prism(["enumerate", "--filter", "building == HQ"])
         #expect(filter.status == 2)
         #expect(filter.standardError.contains("1:13: strings must be quoted"))
-        let identity = try prismd.prism(["register", "has space"])
+        let identity = try await prismd.prism(["register", "has space"])
         #expect(identity.status == 2)
         #expect(identity.standardError.contains("INVALID_ARGUMENT"))
         let big = String(repeating: "x", count: 70_000)
-        let oversize = try prismd.prism(["register", "big", "--meta", "blob=\(big)"])
+        let oversize = try await prismd.prism(["register", "big", "--meta", "blob=\(big)"])
         #expect(oversize.status == 2)
         #expect(oversize.standardError.contains("64"))
-        let duplicate = try prismd.prism(["register", "keeper"])
+        let duplicate = try await prismd.prism(["register", "keeper"])
         #expect(duplicate.status == 1)
         #expect(duplicate.standardError.contains("ALREADY_EXISTS"))
-        let usage = try prismd.prism(["register", "x", "--ttl", "30"])
+        let usage = try await prismd.prism(["register", "x", "--ttl", "30"])
         #expect(usage.status == 2)
         #expect(usage.standardError.contains("no unit after 30"))
-        let conflict = try prismd.prism(["register", "y", "--meta", "location=HQ", "--meta", "location.floor=1"])
+        let conflict = try await prismd.prism(["register", "y", "--meta", "location=HQ", "--meta", "location.floor=1"])
         #expect(conflict.status == 2)
         #expect(conflict.standardError.contains("'location' already holds a value that is not an object"))
-        #expect(try prismd.prism(["enumerate"]).standardOutput.hasSuffix("1 of 1 identities\n"))
-        let taken = try PrismProcess.run(
+        #expect(try await prismd.prism(["enumerate"]).standardOutput.hasSuffix("1 of 1 identities\n"))
+        let taken = try await PrismProcess.run(
             [
                 "--listen", prismd.grpc, "--http", "127.0.0.1:0", "--data-dir",
                 prismd.directory.appendingPathComponent("second").path,
@@ -111,8 +111,8 @@ struct ServerEndToEndTests {
     }
 
     @Test("an unreachable server exits 3 and names the address")
-    func unreachable() throws {
-        let outcome = try PrismProcess.run(["get", "x", "--server", "127.0.0.1:1"])
+    func unreachable() async throws {
+        let outcome = try await PrismProcess.run(["get", "x", "--server", "127.0.0.1:1"])
         #expect(outcome.status == 3)
         #expect(outcome.standardError.contains("cannot reach prismd at 127.0.0.1:1"))
     }
@@ -129,7 +129,8 @@ struct ServerEndToEndTests {
               registry: { backend: mongo }
               messaging: { backend: inproc }
         """.write(to: file, atomically: true, encoding: .utf8)
-        let outcome = try PrismProcess.run(["--config", file.path, "--listen", "127.0.0.1:0"], executable: "prismd")
+        let outcome = try await PrismProcess.run(
+            ["--config", file.path, "--listen", "127.0.0.1:0"], executable: "prismd")
         #expect(outcome.status == 2)
         #expect(
             outcome.standardError.contains(

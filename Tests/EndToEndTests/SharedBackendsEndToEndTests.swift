@@ -12,7 +12,7 @@ struct SharedBackendsEndToEndTests {
             for (index, server) in [cluster.first, cluster.second].enumerated() {
                 group.addTask {
                     for number in 0..<10 {
-                        let outcome = try server.prism([
+                        let outcome = try await server.prism([
                             "register", "node-\(index)-\(number)", "--meta", "type=node", "--meta", "server=\(index)",
                         ])
                         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -22,10 +22,10 @@ struct SharedBackendsEndToEndTests {
             try await group.waitForAll()
         }
         for server in [cluster.first, cluster.second] {
-            let listed = try server.prism(["enumerate", "--filter", #"type == "node""#])
+            let listed = try await server.prism(["enumerate", "--filter", #"type == "node""#])
             #expect(listed.standardOutput.hasSuffix("20 of 20 identities\n"), "\(listed.standardOutput)")
         }
-        let duplicate = try cluster.second.prism(["register", "node-0-0"])
+        let duplicate = try await cluster.second.prism(["register", "node-0-0"])
         #expect(duplicate.status == 1)
         #expect(duplicate.standardError.contains("already registered"))
 
@@ -33,7 +33,7 @@ struct SharedBackendsEndToEndTests {
             "prism",
             ["subscribe", "node-1-3", "--ack", "--server", cluster.second.grpc, "--namespace", cluster.namespace])
         try await subscriber.waitFor("subscribed to node-1-3", inStandardError: true)
-        let acked = try cluster.first.prism([
+        let acked = try await cluster.first.prism([
             "multicast", "--filter", #"type == "node" and server == 1 and @id == "node-1-3""#, "--payload", "ping",
             "--ack", "--timeout", "5s",
         ])
@@ -41,7 +41,7 @@ struct SharedBackendsEndToEndTests {
         #expect(acked.standardOutput.hasPrefix("targets=1 delivered=1 failed=0 timeout=0"), "\(acked.standardOutput)")
         try await subscriber.waitFor("node-1-3  ")
         // Nobody subscribes to the others: NATS' no-responders makes them FAILED before the 30 s deadline.
-        let unheard = try cluster.first.prism([
+        let unheard = try await cluster.first.prism([
             "multicast", "--filter", #"server == 0"#, "--payload", "ping", "--ack", "--timeout", "30s",
         ])
         #expect(unheard.status == 1)
@@ -65,7 +65,7 @@ struct SharedBackendsEndToEndTests {
         let names = (0..<5).map { "blink-\($0)" }
         for (index, name) in names.enumerated() {
             let server = index % 2 == 0 ? cluster.first : cluster.second
-            #expect(try server.prism(["register", name, "--ttl", "1s"]).status == 0)
+            #expect(try await server.prism(["register", name, "--ttl", "1s"]).status == 0)
         }
         for name in names {
             let deadline = ContinuousClock.now + .seconds(10)
@@ -101,8 +101,8 @@ struct SharedBackendsEndToEndTests {
         let subject = "prism.multicast.\(cluster.namespace).meter-9"
         let device = try BackgroundProcess(python, [script.path, cluster.nats, subject, "1"])
         try await device.waitFor("ready")
-        #expect(try cluster.first.prism(["register", "meter-9", "--meta", "kind=meter"]).status == 0)
-        let multicast = try cluster.second.prism([
+        #expect(try await cluster.first.prism(["register", "meter-9", "--meta", "kind=meter"]).status == 0)
+        let multicast = try await cluster.second.prism([
             "multicast", "--filter", #"kind == "meter""#, "--payload", #"{"command":"read"}"#, "--ack", "--timeout",
             "5s",
         ])
