@@ -115,6 +115,7 @@ let package = Package(
                 "PrismSQLite",
                 "PrismRedis",
                 "PrismNATS",
+                "CNATS",
                 "PrismServer",
                 "PrismClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
