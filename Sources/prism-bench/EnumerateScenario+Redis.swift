@@ -1,0 +1,30 @@
+import PrismFilter
+import PrismRegistry
+
+extension EnumerateScenario {
+    /// Redis has no secondary indexes, so every filter reads the whole namespace: what differs is how
+    /// much of it each filter lets the server leave behind.
+    func runOnRedis() async throws {
+        let coordinator = try await RegistryFixtures.coordinator(backend: "redis")
+        try await RegistryFixtures.fill(coordinator, count: identities)
+        var report = JSONReport(scenario: "enumerate")
+        report.add("backend", .string(backend))
+        report.add("identities", identities)
+        report.add("limit", limit)
+        for (name, filter) in [
+            ("selective", #"type == "actuator" and floor == 2"#), ("full_scan", "floor >= 3 and battery < 0.5"),
+            ("match_all", "battery < 5"), ("match_none", "battery > 5"),
+        ] {
+            var matched = 0
+            _ = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit))
+            let times = try await RegistryFixtures.time(runs: runs) {
+                matched = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit)).totalCount
+            }
+            report.add("\(name)_filter", .string(filter))
+            report.add("\(name)_matched", matched)
+            report.add("\(name)_us_p50", times.median / 1000)
+            report.add("\(name)_us_p99", times.value(at: 99) / 1000)
+        }
+        report.print()
+    }
+}
