@@ -231,9 +231,16 @@ extension RedisScripts {
         if #names == chunk then out[1] = '(' .. names[#names] end
         local before, after = 0, 0
         for _, name in ipairs(names) do
-          local f = redis.call('HMGET', prefix .. name, 'm', 'r', 'u', 'e')
+          local key = prefix .. name
+          -- A program that reads no metadata reads only the expiry of the rows it merely counts.
+          local f
+          if needsMetadata then
+            f = redis.call('HMGET', key, 'm', 'r', 'u', 'e')
+          else
+            f = {true, 0, 0, redis.call('HGET', key, 'e')}
+          end
           local m, e = f[1], f[4]
-          if m and (e == '' or tonumber(e) > now) then
+          if m and e and (e == '' or tonumber(e) > now) then
             local r = T
             if needsMetadata then
               -- A string field equal to a plain text is stored as that text in quotes: where the filter
@@ -274,7 +281,8 @@ extension RedisScripts {
                 out[#out + 1] = name
                 if r == T then out[#out + 1] = '1' else out[#out + 1] = '?' end
                 if fields then
-                  out[#out + 1] = m; out[#out + 1] = f[2]; out[#out + 1] = f[3]; out[#out + 1] = e
+                  if not needsMetadata then f = redis.call('HMGET', key, 'm', 'r', 'u', 'e') end
+                  out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]; out[#out + 1] = f[4]
                 else
                   out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = false; out[#out + 1] = false
                 end

@@ -1,4 +1,5 @@
 import PrismFilter
+import PrismRedis
 import PrismRegistry
 
 extension EnumerateScenario {
@@ -24,6 +25,19 @@ extension EnumerateScenario {
             report.add("\(name)_matched", matched)
             report.add("\(name)_us_p50", times.median / 1000)
             report.add("\(name)_us_p99", times.value(at: 99) / 1000)
+        }
+        if let redis = coordinator.registry as? RedisRegistry {
+            var raw: [Double] = []
+            var decoded = 0
+            for _ in 0..<max(3, runs / 2) {
+                let (ms, count) = try await RedisBaseline.decodingScan(redis.pool, namespace: redis.namespace)
+                raw.append(ms)
+                decoded = count
+            }
+            let median = raw.sorted()[raw.count / 2]
+            report.add("raw_lua_decode_scan_decoded", decoded)
+            report.add("raw_lua_decode_scan_us_p50", median * 1000)
+            report.add("full_scan_to_raw_ratio", (report.value("full_scan_us_p50") ?? 0) / (median * 1000))
         }
         report.print()
     }
