@@ -232,26 +232,32 @@ extension RedisScripts {
         local before, after = 0, 0
         for _, name in ipairs(names) do
           local key = prefix .. name
-          -- A program that reads no metadata reads only the expiry of the rows it merely counts.
           local f
-          if needsMetadata then
+          local r = T
+          if #needles > 0 then
+            -- A string field equal to a plain text is stored as that text in quotes: where the filter
+            -- requires one, its absence rules the row out before its other fields are even read.
+            local m = redis.call('HGET', key, 'm')
+            for i = 1, #needles do
+              if m and not find(m, needles[i], 1, true) then r = F; break end
+            end
+            if r == T and m then
+              f = redis.call('HMGET', key, 'r', 'u', 'e')
+              f = {m, f[1], f[2], f[3]}
+            else
+              f = {false}
+            end
+          elseif needsMetadata then
             f = redis.call('HMGET', key, 'm', 'r', 'u', 'e')
           else
+            -- A program that reads no metadata reads only the expiry of the rows it merely counts.
             f = {true, 0, 0, redis.call('HGET', key, 'e')}
           end
           local m, e = f[1], f[4]
-          if m and e and (e == '' or tonumber(e) > now) then
-            local r = T
+          if r == T and m and e and (e == '' or tonumber(e) > now) then
             if needsMetadata then
-              -- A string field equal to a plain text is stored as that text in quotes: where the filter
-              -- requires one, its absence rules the row out without decoding it.
-              for i = 1, #needles do
-                if not find(m, needles[i], 1, true) then r = F; break end
-              end
-              if r == T then
-                local ok, doc = pcall(cjson.decode, m)
-                if ok and type(doc) == 'table' then r = root(doc, name) else r = U end
-              end
+              local ok, doc = pcall(cjson.decode, m)
+              if ok and type(doc) == 'table' then r = root(doc, name) else r = U end
             else
               r = root(nil, name)
             end

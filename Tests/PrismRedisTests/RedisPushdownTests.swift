@@ -51,6 +51,13 @@ struct RedisPushdownTests {
             identities.append(identity)
             _ = try await registry.register(identity, replace: false, now: Self.now)
         }
+        // Expired at the instant of the queries, and matching the plain-text test that skips decoding.
+        let earlier = Timestamp(milliseconds: Self.now.milliseconds - 1000)
+        _ = try await registry.register(
+            Identity(
+                name: "p-expired", metadata: ["type": "actuator", "floor": 2, "battery": 0.01], registeredAt: earlier,
+                updatedAt: earlier, expiresAt: Self.now),
+            replace: false, now: earlier)
         for source in Self.filters {
             let filter = try Filter(source)
             let expected = identities.filter { filter.matches($0.metadata, identity: $0.name) }.map(\.name).sorted()
