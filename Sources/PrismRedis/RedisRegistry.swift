@@ -4,21 +4,21 @@ import PrismRegistry
 /// The registry slot on Redis (DESIGN §3): one hash per identity, a sorted set of names and one of
 /// expiries, every write an atomic Lua script, so several prismd can share one Redis.
 ///
-/// Filters are evaluated here by the reference evaluator over identities read in pipelined batches;
-/// pushing them down into Lua is the next step (the results must stay identical).
+/// Enumerations and multicast targets are filtered inside Redis by ``RedisScripts/scan``, a Lua
+/// interpreter of the filter compiled by ``LuaFilter``; the rows it cannot decide exactly come back
+/// and are decided by the reference evaluator, so the answers are the reference evaluator's.
 public final class RedisRegistry: RegistrySlot {
     public let backend = "redis"
     public let namespace: String
     public let pool: RedisConnectionPool
-    private let keyPrefix: String
-    private let idsKey: String
+    let keyPrefix: String
+    let idsKey: String
     private let expiriesKey: String
     private let registerScript = RedisScript(RedisScripts.register)
     private let renewScript = RedisScript(RedisScripts.renew)
     private let removeScript = RedisScript(RedisScripts.remove)
     private let sweepScript = RedisScript(RedisScripts.sweep)
-    /// Identities read per pipeline when enumerating.
-    static let readBatch = 500
+    let scanScript = RedisScript(RedisScripts.scan)
     static let slowPing = Duration.milliseconds(100)
 
     public init(pool: RedisConnectionPool, namespace: String) {
@@ -94,22 +94,6 @@ public final class RedisRegistry: RegistrySlot {
         return identity
     }
 
-    public func enumerate(_ query: EnumerationQuery, now: Timestamp) async throws(RegistryError) -> EnumerationPage {
-        let identities = try await live(now: now, filter: query.filter)
-        var selection = PageSelection(order: query.sort, cursor: query.cursor, limit: max(1, query.limit))
-        for (position, identity) in identities.enumerated() { selection.consider(identity, position: position) }
-        var page = selection.page(totalCount: identities.count, identities: identities)
-        if !query.includeMetadata {
-            for index in page.identities.indices { page.identities[index].metadata = JSONObject() }
-        }
-        return page
-    }
-
-    public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {
-        let names = try await live(now: now, filter: filter).map(\.name)
-        return limit.map { Array(names.prefix($0)) } ?? names
-    }
-
     public func removeExpired(now: Timestamp, limit: Int) async throws(RegistryError) -> [Identity] {
         let reply = try await sweepScript.run(
             on: pool, keys: [idsKey, expiriesKey],
@@ -152,25 +136,6 @@ public final class RedisRegistry: RegistrySlot {
 
     public func close() async {}
 
-    /// Every unexpired identity matching `filter`, in name order.
-    private func live(now: Timestamp, filter: Filter?) async throws(RegistryError) -> [Identity] {
-        guard case .array(let nameReplies) = try await pool.command(["ZRANGE", idsKey, "0", "-1"]) else { return [] }
-        let names = nameReplies.compactMap(\.string)
-        var result: [Identity] = []
-        var start = 0
-        while start < names.count {
-            let batch = names[start..<min(start + Self.readBatch, names.count)]
-            let replies = try await pool.pipeline(batch.map { Self.hmget(key($0)) })
-            for (name, reply) in zip(batch, replies) {
-                guard let identity = try Self.stored(name, reply), !identity.isExpired(at: now) else { continue }
-                if let filter, !filter.matches(identity.metadata, identity: identity.name) { continue }
-                result.append(identity)
-            }
-            start += Self.readBatch
-        }
-        return result
-    }
-
     private static func hmget(_ key: String) -> [[UInt8]] {
         ["HMGET", key, "m", "r", "u", "e"].map { Array($0.utf8) }
     }
@@ -185,7 +150,7 @@ public final class RedisRegistry: RegistrySlot {
     }
 
     /// An identity from its hash fields m, r, u, e.
-    private static func identity(_ name: String, _ fields: [RedisReply]) throws(RegistryError) -> Identity {
+    static func identity(_ name: String, _ fields: [RedisReply]) throws(RegistryError) -> Identity {
         guard fields.count == 4, let metadataText = fields[0].string,
             let registered = fields[1].string.flatMap({ Int64($0) }),
             let updated = fields[2].string.flatMap({ Int64($0) })

@@ -6,15 +6,17 @@ import PrismSQLite
 struct EnumerateScenario: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enumerate",
-        abstract: "Enumerate on the memory registry: a filtered page, an indexed equality, a full scan.",
+        abstract: "Enumerate per registry backend: a filtered page, an indexed equality, a full scan.",
         discussion: """
             Measures queries over --identities devices: a selective filter with an indexed equality
             (type == "hub": one device in 10,000) and a full-scan filter (floor >= 3 and battery < 0.5,
             no index can serve it); then both again with indexing disabled (memory) or without pushdown to
-            SQL (sqlite), for the ratio.
+            SQL (sqlite), for the ratio. Redis ($PRISM_BENCH_REDIS, default 127.0.0.1:6379) has no
+            indexes: it measures a selective filter, a full scan, a filter every device matches and one
+            none matches.
             """)
 
-    @Option(help: "memory or sqlite.")
+    @Option(help: "memory, sqlite or redis.")
     var backend = "memory"
 
     @Option(help: "Identities in the registry.")
@@ -30,6 +32,7 @@ struct EnumerateScenario: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        if backend == "redis" { return try await runOnRedis() }
         // For SQLite the second registry evaluates every filter in Swift (no pushdown), for the ratio.
         let indexed = try await RegistryFixtures.coordinator(
             settings: NamespaceSettings(name: "bench", indexedFields: [["type"]]), backend: backend)

@@ -29,4 +29,35 @@ enum RedisBaseline {
         ])
         return Double(identities) / elapsed
     }
+
+    /// Milliseconds for Redis to read and cjson-decode every identity of `namespace` in Lua, 2000 names
+    /// per EVAL: the floor for any filter evaluated inside Redis, whatever the filter.
+    static func decodingScan(_ pool: RedisConnectionPool, namespace: String) async throws -> (ms: Double, count: Int) {
+        let script = """
+            local names = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[1], '+', 'LIMIT', 0, 2000)
+            local decoded = 0
+            for _, name in ipairs(names) do
+              local m = redis.call('HGET', ARGV[2] .. name, 'm')
+              if m and cjson.decode(m) then decoded = decoded + 1 end
+            end
+            local next = ''
+            if #names == 2000 then next = '(' .. names[#names] end
+            return {next, decoded}
+            """
+        let start = Stopwatch.now()
+        var from = "-"
+        var count = 0
+        while true {
+            let reply = try await pool.command([
+                "EVAL", script, "1", "prism:{\(namespace)}:ids", from, "prism:{\(namespace)}:id:",
+            ])
+            guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].string,
+                case .integer(let decoded) = parts[1]
+            else { throw BenchError("unexpected reply to the decoding scan: \(reply)") }
+            count += Int(decoded)
+            if next.isEmpty { break }
+            from = next
+        }
+        return (Double(Stopwatch.now() - start) / 1e6, count)
+    }
 }
