@@ -1,5 +1,6 @@
 import PrismFilter
 import Testing
+import TestServers
 
 @testable import PrismRedis
 

@@ -1,6 +1,7 @@
 import PrismFilter
 import PrismRegistry
 import Testing
+import TestServers
 
 @testable import PrismRedis
 @testable import PrismRegistryConformance
@@ -164,7 +165,7 @@ struct RedisPushdownTests {
     }
 
     static func registry() async throws -> RedisRegistry? {
-        guard let (host, port) = SharedRedis.address() else { return nil }
+        guard let (host, port) = SharedServers.redis() else { return nil }
         return RedisRegistry(
             pool: RedisConnectionPool(.init(host: host, port: port)),
             namespace: "pushdown-\(UInt64.random(in: 0...UInt64.max))")
