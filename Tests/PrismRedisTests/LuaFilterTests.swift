@@ -1,6 +1,6 @@
 import PrismFilter
-import Testing
 import TestServers
+import Testing
 
 @testable import PrismRedis
 

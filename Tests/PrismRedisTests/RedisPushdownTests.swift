@@ -1,7 +1,7 @@
 import PrismFilter
 import PrismRegistry
-import Testing
 import TestServers
+import Testing
 
 @testable import PrismRedis
 @testable import PrismRegistryConformance
