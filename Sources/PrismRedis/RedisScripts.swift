@@ -5,6 +5,7 @@
 /// Redis Cluster slot. An identity is a hash `prism:{ns}:id:<name>` with fields m (metadata JSON),
 /// r (registered, ms), u (updated, ms) and e (expires, ms; empty for never); `prism:{ns}:ids` holds
 /// every name (enumeration order) and `prism:{ns}:exp` the names that expire, scored by expiry.
+/// A hash has exactly those four fields, so an HSET of all four replaces a record without a DEL.
 enum RedisScripts {
     /// KEYS: identity hash, ids, exp. ARGV: name, metadata, registered, updated, expires ('' never),
     /// replace ('1'), capacity ('' none), now.
@@ -23,7 +24,6 @@ enum RedisScripts {
         end
         local registered = ARGV[3]
         if previous then registered = previous[2] end
-        redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], 'm', ARGV[2], 'r', registered, 'u', ARGV[4], 'e', ARGV[5])
         redis.call('ZADD', KEYS[2], 0, ARGV[1])
         if ARGV[5] == '' then redis.call('ZREM', KEYS[3], ARGV[1]) else redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1]) end
