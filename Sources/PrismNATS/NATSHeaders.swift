@@ -7,7 +7,17 @@ public enum NATSHeaders {
     public static let multicastID = "Prism-Multicast-Id"
     public static let namespace = "Prism-Namespace"
     public static let contentType = "Content-Type"
-    /// Unix milliseconds after which the sender stops waiting for the ack.
-    public static let ackDeadline = "Prism-Ack-Deadline"
+    /// Milliseconds the sender waits for the ack. A duration, not a time of day, so the receiver's
+    /// clock need not agree with the sender's.
+    public static let ackTimeout = "Prism-Ack-Timeout"
     public static let ackError = "Prism-Ack-Error"
+
+    /// A header value libnats can carry: its parser skips leading blanks (so a blank value is lost)
+    /// and a line break would end the header; both become spaces or `fallback`.
+    static func value(_ text: String, fallback: String) -> String {
+        let flattened = String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        let trimmed = flattened.drop { $0 == " " }
+        return trimmed.isEmpty ? fallback : String(trimmed)
+    }
 }

@@ -58,15 +58,12 @@ public final class NATSMessaging: MessagingSlot {
         let identityPrefix = "\(configuration.subjectPrefix).\(configuration.namespace)."
         inbox = "_INBOX.prism.\(String(UInt64.random(in: 1...UInt64.max), radix: 36))"
         router = NATSRouter(
-            identitySubjectPrefix: identityPrefix, inboxPrefix: inbox + ".", namespace: configuration.namespace,
-            subscriberBufferSize: configuration.subscriberBufferSize)
+            identitySubjectPrefix: identityPrefix, inboxPrefix: inbox + ".", namespace: configuration.namespace)
         connection = try NATSConnection(
             servers: configuration.servers, name: "prismd namespace \(configuration.namespace)", events: router)
         router.attach(connection)
         publisher = NATSPublisher(
-            connection: connection,
-            flushTimeoutMilliseconds: Int64(configuration.flushTimeout.components.seconds * 1000)
-                + configuration.flushTimeout.components.attoseconds / 1_000_000_000_000_000)
+            connection: connection, flushTimeoutMilliseconds: max(1, Self.milliseconds(configuration.flushTimeout)))
         do {
             inboxSubscription = try connection.subscribe(inbox + ".*", kind: .inbox)
         } catch {
@@ -81,9 +78,10 @@ public final class NATSMessaging: MessagingSlot {
         if let unavailable = unavailableResults(messages) { return unavailable }
         let (statuses, flush) = await publisher.publish { [router] connection in
             messages.map { message in
-                connection.publish(
+                guard Self.isAddressable(message.identity) else { return NATS_INVALID_SUBJECT }
+                return connection.publish(
                     subject: router.identitySubjectPrefix + message.identity, reply: nil,
-                    headers: Self.headers(of: message, ackDeadline: nil), payload: message.payload)
+                    headers: Self.headers(of: message, ackTimeout: nil), payload: message.payload)
             }
         }
         return zip(messages, statuses).map { message, status in
@@ -104,14 +102,13 @@ public final class NATSMessaging: MessagingSlot {
         if let unavailable = unavailableResults(messages) { return unavailable }
         let waiter = AckWaiter(messages: messages)
         router.awaitAcks(for: messages, with: waiter)
-        let deadline =
-            Self.unixMilliseconds() + Int64(timeout.components.seconds * 1000)
-            + timeout.components.attoseconds / 1_000_000_000_000_000
+        let timeoutMilliseconds = Self.milliseconds(timeout)
         let (statuses, _) = await publisher.publish { [router, inbox] connection in
             messages.map { message in
-                connection.publish(
+                guard Self.isAddressable(message.identity) else { return NATS_INVALID_SUBJECT }
+                return connection.publish(
                     subject: router.identitySubjectPrefix + message.identity, reply: "\(inbox).\(message.messageID)",
-                    headers: Self.headers(of: message, ackDeadline: deadline), payload: message.payload)
+                    headers: Self.headers(of: message, ackTimeout: timeoutMilliseconds), payload: message.payload)
             }
         }
         for (message, status) in zip(messages, statuses) where status != NATS_OK {
@@ -127,7 +124,12 @@ public final class NATSMessaging: MessagingSlot {
 
     public func subscribe(to identities: [String]) async throws(RegistryError) -> MessageSubscription {
         let mailbox = Mailbox(capacity: configuration.subscriberBufferSize)
+        for identity in identities { try Self.requireSubjectTokens(identity) }
         let id = try subscriptionLock.withLock { subscriptions throws(RegistryError) -> UInt64 in
+            guard !closed.load(ordering: .acquiring) else {
+                throw RegistryError(
+                    .unavailable, "the NATS messaging slot of namespace '\(configuration.namespace)' is closed")
+            }
             let (id, firstLocal) = router.addSubscriber(mailbox, for: identities)
             var made: [String: NATSSubscription] = [:]
             do throws(RegistryError) {
@@ -151,6 +153,21 @@ public final class NATSMessaging: MessagingSlot {
         }
     }
 
+    /// NATS subjects are dot-separated tokens, none empty; a name such as `x.` or `a..b` (valid as an
+    /// identity) has no subject.
+    static func isAddressable(_ identity: String) -> Bool {
+        !identity.hasPrefix(".") && !identity.hasSuffix(".") && !identity.contains("..")
+    }
+
+    static func requireSubjectTokens(_ identity: String) throws(RegistryError) {
+        guard isAddressable(identity) else {
+            throw RegistryError(
+                .invalidArgument,
+                "identity '\(identity)' cannot be addressed on NATS: a subject cannot start or end with '.' or hold '..'"
+            )
+        }
+    }
+
     private func unsubscribe(_ id: UInt64, from identities: [String]) {
         subscriptionLock.withLock { subscriptions in
             for identity in router.removeSubscriber(id, for: identities) {
@@ -165,12 +182,14 @@ public final class NATSMessaging: MessagingSlot {
         guard let reply = router.takeReplySubject(for: messageID) else {
             throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")
         }
-        let headers: KeyValuePairs<String, String> = error.map { [NATSHeaders.ackError: $0] } ?? [:]
-        let (status, _) = await publisher.publish { connection in
+        let headers: KeyValuePairs<String, String> =
+            error.map { [NATSHeaders.ackError: NATSHeaders.value($0, fallback: "error")] } ?? [:]
+        let (status, flush) = await publisher.publish { connection in
             connection.publish(subject: reply, reply: nil, headers: headers, payload: [])
         }
-        guard status == NATS_OK else {
-            throw RegistryError(.unavailable, "nats: cannot send the ack: \(NATSConnection.text(status))")
+        guard status == NATS_OK, flush == NATS_OK else {
+            let failed = status == NATS_OK ? flush : status
+            throw RegistryError(.unavailable, "nats: cannot send the ack: \(NATSConnection.text(failed))")
         }
     }
 
@@ -185,6 +204,15 @@ public final class NATSMessaging: MessagingSlot {
     public func health() async -> SlotHealth {
         if connection.isConnected { return router.connectedHealth(url: connection.connectedURL ?? "") }
         return router.outage(grace: configuration.reconnectGrace)
+    }
+
+    /// A slot dropped without close (say, a namespace whose other slot failed to open) must not keep
+    /// reconnecting for the life of the process.
+    deinit {
+        if !closed.load(ordering: .acquiring) {
+            connection.close()
+            router.detach()
+        }
     }
 
     public func close() async {
@@ -207,18 +235,23 @@ public final class NATSMessaging: MessagingSlot {
         return messages.map { DeliveryResult(identity: $0.identity, status: .failed, error: detail) }
     }
 
-    private static func headers(of message: OutboundMessage, ackDeadline: Int64?) -> KeyValuePairs<String, String> {
-        if let ackDeadline {
+    private static func headers(of message: OutboundMessage, ackTimeout: Int64?) -> KeyValuePairs<String, String> {
+        let contentType = NATSHeaders.value(message.contentType, fallback: "application/octet-stream")
+        if let ackTimeout {
             return [
                 NATSHeaders.messageID: message.messageID, NATSHeaders.multicastID: message.multicastID,
-                NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: message.contentType,
-                NATSHeaders.ackDeadline: String(ackDeadline),
+                NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: contentType,
+                NATSHeaders.ackTimeout: String(ackTimeout),
             ]
         }
         return [
             NATSHeaders.messageID: message.messageID, NATSHeaders.multicastID: message.multicastID,
-            NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: message.contentType,
+            NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: contentType,
         ]
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 
     static func unixMilliseconds() -> Int64 {

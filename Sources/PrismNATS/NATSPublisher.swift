@@ -27,12 +27,17 @@ final class NATSPublisher: Sendable {
         queuedBatches.add(1, ordering: .relaxed)
         return await withCheckedContinuation { continuation in
             queue.async { [connection, flushTimeoutMilliseconds] in
+                // Disconnected, libnats would buffer the messages for a later reconnect and the flush
+                // would hold this queue for its whole timeout; callers check the connection first,
+                // and a drop in between costs one timeout here.
                 let result = publishAll(connection)
                 self.awaitingFlush.withLock { waiting in
                     waiting.append { status in continuation.resume(returning: (result, status)) }
                 }
                 guard self.queuedBatches.subtract(1, ordering: .relaxed).newValue == 0 else { return }
-                let status = connection.flush(timeoutMilliseconds: flushTimeoutMilliseconds)
+                let status =
+                    connection.isConnected
+                    ? connection.flush(timeoutMilliseconds: flushTimeoutMilliseconds) : NATS_CONNECTION_DISCONNECTED
                 let waiting = self.awaitingFlush.withLock { waiting in
                     defer { waiting = [] }
                     return waiting

@@ -8,7 +8,6 @@ final class NATSRouter: NATSConnectionEvents {
     let identitySubjectPrefix: String
     let inboxPrefix: String
     let namespace: String
-    let subscriberBufferSize: Int
 
     private struct PendingReply {
         var subject: String
@@ -30,11 +29,10 @@ final class NATSRouter: NATSConnectionEvents {
     private let connection = Mutex<NATSConnection?>(nil)
     private let receivedWithoutID = Atomic<UInt64>(0)
 
-    init(identitySubjectPrefix: String, inboxPrefix: String, namespace: String, subscriberBufferSize: Int) {
+    init(identitySubjectPrefix: String, inboxPrefix: String, namespace: String) {
         self.identitySubjectPrefix = identitySubjectPrefix
         self.inboxPrefix = inboxPrefix
         self.namespace = namespace
-        self.subscriberBufferSize = subscriberBufferSize
     }
 
     /// The connection replies go out on; set once it exists (callbacks may come before).
@@ -60,7 +58,7 @@ final class NATSRouter: NATSConnectionEvents {
     private func receivedOnInbox(_ message: NATSMessageView) {
         let subject = message.subject
         guard subject.hasPrefix(inboxPrefix) else { return }
-        let messageID = String(subject.dropFirst(inboxPrefix.utf8.count))
+        let messageID = String(decoding: subject.utf8.dropFirst(inboxPrefix.utf8.count), as: UTF8.self)
         guard let waiter = state.withLock({ $0.waiters.removeValue(forKey: messageID) }) else { return }
         let identity = waiter.identity(of: messageID) ?? ""
         let result: DeliveryResult
@@ -114,7 +112,7 @@ final class NATSRouter: NATSConnectionEvents {
     private func receivedForIdentity(_ message: NATSMessageView) {
         let subject = message.subject
         guard subject.hasPrefix(identitySubjectPrefix) else { return }
-        let identity = String(subject.dropFirst(identitySubjectPrefix.utf8.count))
+        let identity = String(decoding: subject.utf8.dropFirst(identitySubjectPrefix.utf8.count), as: UTF8.self)
         let messageID =
             message.header(NATSHeaders.messageID)
             ?? "nats-\(receivedWithoutID.wrappingAdd(1, ordering: .relaxed).newValue)"
@@ -124,12 +122,13 @@ final class NATSRouter: NATSConnectionEvents {
             namespace: message.header(NATSHeaders.namespace) ?? namespace, payload: message.payload,
             contentType: message.header(NATSHeaders.contentType) ?? "application/octet-stream")
         let inbound = InboundMessage(message: outbound, ackRequested: reply != nil)
-        let deadline = message.header(NATSHeaders.ackDeadline).flatMap { Int64($0) }
+        // The sender's wait, capped at the longest ack timeout prismd accepts (5 min).
+        let waitMilliseconds = min(message.header(NATSHeaders.ackTimeout).flatMap { Int64($0) } ?? 300_000, 300_000)
         let mailboxes: [Mailbox] = state.withLock { state in
             guard let mailboxes = state.subscribers[identity]?.values else { return [] }
             if let reply {
                 let now = NATSMessaging.unixMilliseconds()
-                state.replies[messageID] = PendingReply(subject: reply, deadline: deadline ?? now + 300_000)
+                state.replies[messageID] = PendingReply(subject: reply, deadline: now + max(0, waitMilliseconds))
                 Self.pruneReplies(&state, now: now)
             }
             return Array(mailboxes)
@@ -138,11 +137,9 @@ final class NATSRouter: NATSConnectionEvents {
         guard !mailboxes.isEmpty else { return }
         var accepted = false
         for mailbox in mailboxes where mailbox.push(inbound) == .enqueued { accepted = true }
-        if !accepted, let reply, takeReplySubject(for: messageID) != nil {
-            let text = "subscriber too slow: \(subscriberBufferSize) messages queued"
-            _ = connection.withLock { $0 }?.publish(
-                subject: reply, reply: nil, headers: [NATSHeaders.ackError: text], payload: [])
-        }
+        // Every local subscriber is full. Stay silent here too: a FAILED reply would win over another
+        // prismd's subscriber that did take the message, so the sender sees TIMEOUT instead.
+        if !accepted { _ = takeReplySubject(for: messageID) }
     }
 
     /// Drops reply subjects whose sender stopped waiting, at most once a second.

@@ -93,6 +93,40 @@ struct NATSMessagingTests {
         await pair.close()
     }
 
+    @Test("an identity without a NATS subject (`x.`, `a..b`) is refused on subscribe and FAILED on send")
+    func unaddressable() async throws {
+        guard let server = SharedServers.nats() else { return }
+        let pair = try NATSPair(server: server)
+        do throws(RegistryError) {
+            _ = try await pair.receiver.subscribe(to: ["fine", "trailing."])
+            Issue.record("subscribed an identity that has no NATS subject")
+        } catch {
+            #expect(error.code == .invalidArgument)
+            #expect(error.message.contains("'trailing.'"))
+        }
+        let results = await pair.sender.request(pair.messages(to: ["a..b"]), timeout: .seconds(30))
+        #expect(results.first?.status == .failed)
+        #expect(results.first?.error?.contains("refused") == true)
+        await pair.close()
+    }
+
+    @Test("a blank ack error still counts as FAILED (libnats would drop a blank header value)")
+    func blankAckError() async throws {
+        guard let server = SharedServers.nats() else { return }
+        let pair = try NATSPair(server: server)
+        let subscription = try await pair.receiver.subscribe(to: ["relay"])
+        let receiver = Task {
+            for await inbound in subscription {
+                try await pair.receiver.acknowledge(messageID: inbound.message.messageID, error: "   ")
+            }
+        }
+        let results = await pair.sender.request(pair.messages(to: ["relay"]), timeout: .seconds(10))
+        #expect(results == [DeliveryResult(identity: "relay", status: .failed, error: "error")])
+        subscription.cancel()
+        try await receiver.value
+        await pair.close()
+    }
+
     @Test("unsubscribing drops the NATS subscription: the next request is FAILED at once")
     func unsubscribe() async throws {
         guard let server = SharedServers.nats() else { return }

@@ -1,5 +1,6 @@
 import PrismNATS
 import PrismRegistry
+import Synchronization
 import TestServers
 import Testing
 
@@ -18,7 +19,7 @@ struct NATSOutageTests {
                 try? await receiver.acknowledge(messageID: inbound.message.messageID, error: nil)
             }
         }
-        let message = {
+        let message: @Sendable () -> OutboundMessage = {
             OutboundMessage(
                 identity: "pump", messageID: "m-\(UInt64.random(in: 0...UInt64.max))", multicastID: "mc",
                 namespace: namespace, payload: [1], contentType: "application/octet-stream")
@@ -26,6 +27,17 @@ struct NATSOutageTests {
         #expect(await sender.request([message()], timeout: .seconds(10)).first?.status == .delivered)
         #expect(await sender.health().status == .healthy)
 
+        // A steady load of acked sends runs through the outage; it records what each send reported.
+        let outcomes = OutcomeLog()
+        // Stopped by a flag, not by cancellation: a cancelled request would end early as TIMEOUT.
+        let load = Task {
+            while !outcomes.isStopped {
+                let result = await sender.request([message()], timeout: .seconds(2))[0]
+                outcomes.append(result)
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
         server.stop()
         try await waitUntil { await sender.health().status != .healthy }
         #expect(await sender.health().status == .degraded)
@@ -47,6 +59,24 @@ struct NATSOutageTests {
         try await waitUntil { await receiver.health().status == .healthy }
         // The receiver's subscription is back without help: libnats re-subscribes on reconnect.
         #expect(await sender.request([message()], timeout: .seconds(10)).first?.status == .delivered)
+        try await waitUntil { outcomes.results.last?.status == .delivered }
+        outcomes.stop()
+        await load.value
+        // Before: delivered. During: failed at once as unreachable (a send in flight at the kill may
+        // time out). After: delivered again, once the receiver has re-subscribed too (until then NATS
+        // says nobody listens). Nothing else, and nothing silently "delivered" into the void.
+        let results = outcomes.results
+        #expect(results.first?.status == .delivered)
+        #expect(results.contains { $0.status == .failed && $0.error?.contains("nats unreachable") == true })
+        let unexpected = results.filter { result in
+            switch result.status {
+            case .delivered, .timeout: false
+            case .failed: result.error?.contains("nats unreachable") != true && result.error != "no subscriber"
+            case .pending: true
+            }
+        }
+        #expect(unexpected.isEmpty, "\(unexpected)")
+        #expect(results.filter { $0.status == .timeout }.count <= 1)
         subscription.cancel()
         await acker.value
         await sender.close()
@@ -64,4 +94,18 @@ struct NATSOutageTests {
         }
         Issue.record("condition not met within 5 s", sourceLocation: sourceLocation)
     }
+}
+
+/// What a load task saw, in order, and the flag that ends it.
+private final class OutcomeLog: Sendable {
+    private let log = Mutex<[DeliveryResult]>([])
+    private let stopped = Atomic<Bool>(false)
+
+    var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
+
+    func append(_ result: DeliveryResult) { log.withLock { $0.append(result) } }
+
+    var results: [DeliveryResult] { log.withLock { $0 } }
 }

@@ -84,7 +84,11 @@ struct ConfigurationLoaderTests {
             ),
             (
                 "namespaces:\n  - name: iot\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: nats, servers: [nats://a:1], prefix: \"a.>\"}\n",
-                "prism.yaml:5: namespaces[0].slots.messaging.prefix: 'a.>' is not a NATS subject prefix: dot-separated tokens without spaces or wildcards"
+                "prism.yaml:5: namespaces[0].slots.messaging.prefix: 'a.>' is not a NATS subject prefix: dot-separated tokens of printable ASCII without wildcards"
+            ),
+            (
+                "namespaces:\n  - name: a.b\n    slots:\n      registry: {backend: memory}\n      messaging: {backend: nats, servers: [nats://a:1]}\n",
+                "prism.yaml:2: namespaces[0].name: 'a.b' cannot use NATS messaging: a namespace name for NATS must not contain '.'"
             ),
             ("listen: 8980\nnamespaces: []\n", "prism.yaml:1: listen: '8980' is not HOST:PORT"),
             ("listen: 127.0.0.1:8980\n", "prism.yaml:1: namespaces: missing; list at least one namespace"),

@@ -90,6 +90,10 @@ public enum ConfigurationLoader {
         guard let messagingNode = slotEntries["messaging"] else { throw slots.error("missing 'messaging'") }
         var namespace = NamespaceConfiguration(
             name: name, registry: try parseRegistry(registryNode), messaging: try parseMessaging(messagingNode))
+        if case .nats = namespace.messaging, name.contains(".") {
+            // The namespace is one token of each subject; with a dot, `a` + `b.c` and `a.b` + `c` would meet.
+            throw nameNode.error("'\(name)' cannot use NATS messaging: a namespace name for NATS must not contain '.'")
+        }
         if let pattern = entries["pattern"] {
             namespace.pattern = try pattern.string()
             guard NamespaceConfiguration.supportedPatterns.contains(namespace.pattern) else {
@@ -163,9 +167,10 @@ public enum ConfigurationLoader {
         guard !servers.isEmpty else { throw serversNode.error("give at least one NATS server") }
         let prefix = try entries["prefix"]?.string() ?? "prism.multicast"
         let tokens = prefix.split(separator: ".", omittingEmptySubsequences: false)
-        guard !tokens.contains(where: { $0.isEmpty || $0.contains(where: { " *>\t".contains($0) }) }) else {
+        let printable = prefix.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+        guard printable, !tokens.contains(where: { $0.isEmpty || $0.contains(where: { "*>".contains($0) }) }) else {
             throw (entries["prefix"] ?? node).error(
-                "'\(prefix)' is not a NATS subject prefix: dot-separated tokens without spaces or wildcards")
+                "'\(prefix)' is not a NATS subject prefix: dot-separated tokens of printable ASCII without wildcards")
         }
         return .nats(servers: servers, subjectPrefix: prefix)
     }
