@@ -32,7 +32,7 @@ struct NATSOutageTests {
         // Stopped by a flag, not by cancellation: a cancelled request would end early as TIMEOUT.
         let load = Task {
             while !outcomes.isStopped {
-                let result = await sender.request([message()], timeout: .seconds(2))[0]
+                let result = await sender.request([message()], timeout: .milliseconds(500))[0]
                 outcomes.append(result)
                 try? await Task.sleep(for: .milliseconds(20))
             }
@@ -54,6 +54,10 @@ struct NATSOutageTests {
         try await waitUntil { await sender.health().status == .unhealthy }
         #expect(await sender.health().detail.contains("reconnecting"))
 
+        // The load must have met the outage (its send in flight at the kill may still be waiting).
+        try await waitUntil {
+            outcomes.results.contains { $0.status == .failed && $0.error?.contains("nats unreachable") == true }
+        }
         try server.start()
         try await waitUntil { await sender.health().status == .healthy }
         try await waitUntil { await receiver.health().status == .healthy }
