@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "prismd", targets: ["prismd"]),
         .executable(name: "prism", targets: ["prism"]),
         .executable(name: "prism-bench", targets: ["prism-bench"]),
+        .executable(name: "prism-top", targets: ["prism-top"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -100,6 +101,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(name: "CNcursesW", path: "Sources/CNcursesW", providers: [.apt(["libncurses-dev"])]),
+        // prism-top as a library: model, reducer, render to a cell grid, batch writers, the ncurses screen.
+        .target(
+            name: "PrismTop",
+            dependencies: [
+                "PrismClient", "PrismAPI", "PrismFilter", "CNcursesW",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .executableTarget(
+            name: "prism-top",
+            dependencies: [
+                "PrismTop", "PrismFilter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "prism",
             dependencies: [
@@ -141,7 +158,8 @@ let package = Package(
         .testTarget(
             name: "PrismServerTests",
             dependencies: ["PrismServer", "PrismClient", "PrismRegistry", "PrismAPI", "PrismFilter"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["prism", "prismd"], exclude: ["python"]),
+        .testTarget(name: "PrismTopTests", dependencies: ["PrismTop"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["prism", "prismd", "prism-top"], exclude: ["python"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,53 @@
+import Foundation
+import PrismClient
+
+/// Batch mode: no terminal control at all. Prints a frame per refresh (text or JSON lines) until
+/// `iterations` frames are out (nil: until killed).
+public enum BatchRunner {
+    public enum Outcome: Equatable {
+        case ok
+        /// `--fail-on` matched: the worst namespace health at the last frame.
+        case unhealthy(HealthLevel)
+        /// The last refresh could not reach prismd.
+        case unreachable(String)
+    }
+
+    public static func run(
+        state initial: TopState, source: SnapshotSource, format: BatchFormat, iterations: Int?,
+        failOn: HealthLevel?
+    ) async -> Outcome {
+        var state = initial
+        var frame = 0
+        while iterations.map({ frame < $0 }) ?? true {
+            if frame > 0 { try? await Task.sleep(for: .milliseconds(Int(state.interval * 1000))) }
+            frame += 1
+            let now = Date().timeIntervalSince1970
+            _ = TopReducer.reduce(&state, .tick(now))
+            do throws(PrismClientError) {
+                _ = TopReducer.reduce(&state, .snapshot(try await source.fetch(filter: state.filter)))
+            } catch {
+                _ = TopReducer.reduce(&state, .fetchFailed(error.description, at: now))
+            }
+            let frame =
+                switch format {
+                case .text: BatchWriter.text(state)
+                case .json: BatchWriter.json(state) + "\n"
+                }
+            // Written at once, not buffered: a reader piping the output sees each frame when it is made.
+            FileHandle.standardOutput.write(Data(frame.utf8))
+        }
+        if state.staleSince != nil, let error = state.lastError { return .unreachable(error) }
+        if let failOn, let worst = BatchWriter.worstHealth(state), severity(worst) >= severity(failOn) {
+            return .unhealthy(worst)
+        }
+        return .ok
+    }
+
+    static func severity(_ level: HealthLevel) -> Int {
+        switch level {
+        case .healthy: 0
+        case .degraded: 1
+        case .unhealthy, .unknown: 2
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import PrismFilter
+
+/// Batch mode's output: what a refresh looked like, as plain text (no escape codes) or as one JSON
+/// object per line, both from the same state the screen renders.
+public enum BatchFormat: String, Sendable, CaseIterable {
+    case text, json
+}
+
+public enum BatchWriter {
+    /// The plain-text frame: the screen's header and totals, then every view's full table.
+    public static func text(_ state: TopState, width: Int = 132) -> String {
+        let height = max(TopRenderer.minimumHeight, 6 + rowCount(state))
+        var flat = state
+        flat.draft = nil
+        flat.showingHelp = false
+        var sections: [String] = []
+        let frame = TopRenderer.render(flat, width: width, height: height).lines
+        sections.append(frame.prefix(2).joined(separator: "\n"))
+        for view in TopView.allCases {
+            flat.view = view
+            flat.selection[view] = -1
+            let rows = TopReducer.rowCount(flat, view) + 4
+            let lines = TopRenderer.render(flat, width: width, height: max(TopRenderer.minimumHeight, rows + 1)).lines
+            // Rows 3... hold the table; drop the tabs line and the key hints.
+            let table = lines.dropFirst(3).dropLast().reversed().drop { $0.isEmpty }.reversed()
+            sections.append("== \(view.title)\n" + table.joined(separator: "\n"))
+        }
+        return sections.joined(separator: "\n\n") + "\n"
+    }
+
+    private static func rowCount(_ state: TopState) -> Int {
+        TopView.allCases.map { TopReducer.rowCount(state, $0) }.max() ?? 0
+    }
+
+    /// One JSON object (one line) for a refresh.
+    public static func json(_ state: TopState) -> String {
+        let snapshot = state.snapshot ?? Snapshot(fetchedAt: state.now)
+        let patterns: [Value] = snapshot.patterns.map { row in
+            .object([
+                "namespace": .string(row.namespace), "pattern": .string(row.pattern),
+                "lifecycle": .string(row.lifecycle), "health": .string(row.health.rawValue),
+                "registry": .object([
+                    "backend": .string(row.registryBackend), "health": .string(row.registryHealth.rawValue),
+                ]),
+                "messaging": .object([
+                    "backend": .string(row.messagingBackend), "health": .string(row.messagingHealth.rawValue),
+                ]),
+                "identities": .int(Int64(row.identities)), "fanout_per_second": .double(row.fanoutPerSecond),
+                "multicasts_per_minute": .double(row.multicastsPerMinute),
+                "delivery_ratio": row.deliveryRatio.map(Value.double) ?? .null,
+            ])
+        }
+        let identities: [Value] = snapshot.identities.map { row in
+            .object([
+                "namespace": .string(row.namespace), "identity": .string(row.identity),
+                "ttl_seconds": row.expiresAt.map { .double(max(0, $0 - state.now)) } ?? .null,
+                "age_seconds": .double(max(0, state.now - row.registeredAt)), "metadata": .string(row.metadata),
+            ])
+        }
+        let multicasts: [Value] = snapshot.multicasts.map { row in
+            .object([
+                "time": .double(row.at), "namespace": .string(row.namespace), "filter": .string(row.filter),
+                "targets": .int(Int64(row.targets)), "delivered": .int(Int64(row.delivered)),
+                "failed": .int(Int64(row.failed)), "timeout": .int(Int64(row.timeout)),
+                "latency_ms": .double(row.latencyMilliseconds),
+            ])
+        }
+        let document: Value = .object([
+            "time": .double(state.now), "server": .string(state.server), "namespace": .string(state.namespace),
+            "status": .string(state.liveness), "error": state.lastError.map(Value.string) ?? .null,
+            "filter": .string(state.filter), "health": .string(worstHealth(state)?.rawValue ?? "UNKNOWN"),
+            "identity_total": .int(Int64(snapshot.identityTotal)),
+            "latency_ms": .object([
+                "p50": .double(snapshot.latencyP50Milliseconds), "p99": .double(snapshot.latencyP99Milliseconds),
+            ]),
+            "patterns": .array(patterns), "identities": .array(identities), "multicasts": .array(multicasts),
+        ])
+        return document.jsonText
+    }
+
+    /// The worst namespace health; nil before the first snapshot.
+    public static func worstHealth(_ state: TopState) -> HealthLevel? {
+        guard let patterns = state.snapshot?.patterns else { return nil }
+        let order: [HealthLevel] = [.healthy, .degraded, .unhealthy, .unknown]
+        return patterns.map(\.health).max { order.firstIndex(of: $0)! < order.firstIndex(of: $1)! } ?? .healthy
+    }
+}

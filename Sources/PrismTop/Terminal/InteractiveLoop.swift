@@ -1,0 +1,126 @@
+import Foundation
+import PrismClient
+import Synchronization
+
+/// Events from the fetching task to the UI thread, and what the UI asks the fetcher to do.
+final class Mailroom: Sendable {
+    private struct State {
+        var events: [TopEvent] = []
+        var filter: String
+        var wake = false
+        var stopped = false
+    }
+
+    private let state: Mutex<State>
+
+    init(filter: String) { state = Mutex(State(filter: filter)) }
+
+    func post(_ event: TopEvent) { state.withLock { $0.events.append(event) } }
+
+    func takeEvents() -> [TopEvent] {
+        state.withLock { state in
+            defer { state.events = [] }
+            return state.events
+        }
+    }
+
+    func requestFetch(filter: String? = nil) {
+        state.withLock { state in
+            if let filter { state.filter = filter }
+            state.wake = true
+        }
+    }
+
+    /// The filter to fetch with, and whether a fetch was asked for (clearing the ask).
+    func nextFetch() -> (filter: String, woken: Bool, stopped: Bool) {
+        state.withLock { state in
+            defer { state.wake = false }
+            return (state.filter, state.wake, state.stopped)
+        }
+    }
+
+    func stop() { state.withLock { $0.stopped = true } }
+}
+
+/// The interactive dashboard: a background task fetches every interval (and at once when asked),
+/// while this thread owns the terminal, draws, and turns keys into reducer events.
+public enum InteractiveLoop {
+    /// Runs until `q`, SIGINT or SIGTERM; the terminal is restored on every path.
+    public static func run(state initial: TopState, source: SnapshotSource, screen: CursesScreen) async {
+        let mailroom = Mailroom(filter: initial.filter)
+        let fetcher = Task {
+            var lastFetch = Date.distantPast
+            while true {
+                let (filter, woken, stopped) = mailroom.nextFetch()
+                if stopped || Task.isCancelled { return }
+                if woken || Date().timeIntervalSince(lastFetch) >= initial.interval {
+                    lastFetch = Date()
+                    do throws(PrismClientError) {
+                        mailroom.post(.snapshot(try await source.fetch(filter: filter)))
+                    } catch {
+                        mailroom.post(.fetchFailed(error.description, at: Date().timeIntervalSince1970))
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            // curses wants one thread; a thread of its own keeps Swift's cooperative pool free.
+            Thread.detachNewThread {
+                uiLoop(state: initial, screen: screen, mailroom: mailroom)
+                done.resume()
+            }
+        }
+        mailroom.stop()
+        fetcher.cancel()
+        await fetcher.value
+    }
+
+    private static func uiLoop(state initial: TopState, screen: CursesScreen, mailroom: Mailroom) {
+        defer { screen.close() }
+        var state = initial
+        var dirty = true
+        var lastSecond = 0
+        while !screen.wasInterrupted {
+            for event in mailroom.takeEvents() {
+                if apply(event, to: &state, mailroom: mailroom, screen: screen) { return }
+                dirty = true
+            }
+            let now = Date().timeIntervalSince1970
+            if Int(now) != lastSecond {
+                lastSecond = Int(now)
+                _ = TopReducer.reduce(&state, .tick(now))
+                dirty = true
+            }
+            if dirty {
+                let (width, height) = screen.size
+                screen.draw(TopRenderer.render(state, width: width, height: height))
+                dirty = false
+            }
+            switch screen.nextKey() {
+            case .key(let key)?:
+                if apply(.key(key), to: &state, mailroom: mailroom, screen: screen) { return }
+                dirty = true
+            case .resize?:
+                dirty = true
+            case nil:
+                break
+            }
+        }
+    }
+
+    /// Reduces one event and carries out its effects; true when prism-top should quit.
+    private static func apply(_ event: TopEvent, to state: inout TopState, mailroom: Mailroom, screen: CursesScreen)
+        -> Bool
+    {
+        for effect in TopReducer.reduce(&state, event) {
+            switch effect {
+            case .quit: return true
+            case .applyFilter(let filter): mailroom.requestFetch(filter: filter)
+            case .refreshNow: mailroom.requestFetch()
+            case .redraw: screen.forceRedraw()
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import PrismFilter
+import PrismTop
+
+@main
+struct PrismTopCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prism-top",
+        abstract: "A live dashboard of a prismd: namespaces, identities and multicasts.",
+        discussion: """
+            Interactive on a terminal (q quit, ? help, / filter, < > sort, r reverse, p pause, 1 2 3 views).
+            Batch mode when stdout is not a terminal, or with --once or -n: plain text without escape codes,
+            or --output json (one object per refresh). Exit codes: 0 ok, 1 --fail-on matched, 2 bad usage,
+            3 prismd unreachable.
+            """)
+
+    @Option(help: "prismd's gRPC address (or $PRISM_SERVER).")
+    var server = ProcessInfo.processInfo.environment["PRISM_SERVER"] ?? "127.0.0.1:8980"
+
+    @Option(help: "The namespace whose identities and multicasts are followed (or $PRISM_NAMESPACE).")
+    var namespace = ProcessInfo.processInfo.environment["PRISM_NAMESPACE"] ?? "default"
+
+    @Option(name: .customShort("d"), help: "Seconds between refreshes (at least 0.25).")
+    var delay = 1.0
+
+    @Option(help: "The view to start in: patterns, identities or multicast.")
+    var view = "patterns"
+
+    @Option(help: "The column to sort the starting view by (its title, e.g. identities or ttl).")
+    var sort: String?
+
+    @Option(help: "A filter-language expression for the Identities view.")
+    var filter = ""
+
+    @Flag(help: "No colours (also when $NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "ASCII symbols instead of ✓ ! ✗ (automatic when the locale is not UTF-8).")
+    var ascii = false
+
+    @Flag(help: "Batch mode: print one frame and exit.")
+    var once = false
+
+    @Option(name: .customShort("n"), help: "Batch mode: print N frames, one per refresh, then exit.")
+    var iterations: Int?
+
+    @Option(help: "Batch output: text or json.")
+    var output = "text"
+
+    @Option(help: "With --once or -n: exit 1 when a namespace is at least this bad (degraded or unhealthy).")
+    var failOn: String?
+
+    func validate() throws {
+        guard delay >= 0.25 else { throw ValidationError("-d must be at least 0.25 seconds, got \(delay)") }
+        guard TopView(rawValue: view) != nil else {
+            throw ValidationError("--view must be patterns, identities or multicast, got '\(view)'")
+        }
+        guard BatchFormat(rawValue: output) != nil else { throw ValidationError("--output must be text or json") }
+        if let iterations, iterations < 1 { throw ValidationError("-n must be at least 1") }
+        if let failOn, !["degraded", "unhealthy"].contains(failOn) {
+            throw ValidationError("--fail-on must be degraded or unhealthy, got '\(failOn)'")
+        }
+        if !filter.isEmpty {
+            do {
+                _ = try Filter(filter)
+            } catch {
+                throw ValidationError("--filter: column \(error.column): \(error.message)")
+            }
+        }
+    }
+
+    func run() async throws {
+        let source: SnapshotSource
+        do {
+            source = try SnapshotSource(server: server, namespace: namespace)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let plain = ascii || !CursesScreen.localeIsUTF8
+        var state = TopState(
+            server: server, namespace: namespace, interval: delay, now: Date().timeIntervalSince1970,
+            view: TopView(rawValue: view) ?? .patterns, filter: filter, ascii: plain,
+            color: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false)
+        if let sort {
+            guard let index = TopColumns.index(of: sort, in: state.view) else {
+                throw ValidationError(
+                    "--sort: no column '\(sort)' in \(state.view.rawValue); columns: "
+                        + TopColumns.titles(of: state.view).joined(separator: ", ").lowercased())
+            }
+            state.sortColumn[state.view] = index
+        }
+        let batch = once || iterations != nil || isatty(STDOUT_FILENO) == 0
+        defer { Task { await source.close() } }
+        if !batch, let screen = CursesScreen(color: state.color) {
+            await InteractiveLoop.run(state: state, source: source, screen: screen)
+            return
+        }
+        let outcome = await BatchRunner.run(
+            state: state, source: source, format: BatchFormat(rawValue: output) ?? .text,
+            iterations: once ? 1 : iterations, failOn: failOn.flatMap { HealthLevel(rawValue: $0.uppercased()) })
+        switch outcome {
+        case .ok: return
+        case .unhealthy: throw ExitCode(1)
+        case .unreachable(let reason):
+            FileHandle.standardError.write(Data("prism-top: cannot reach prismd at \(server): \(reason)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+}
