@@ -3,7 +3,7 @@ SWIFT ?= swift
 # Services `make test` starts for the suite (scripts/with-services.sh); tests that need one fail without it.
 TEST_SERVICES ?= redis nats
 # Debian packages the build and the tests need beyond the toolchain (scripts/install-deps.sh installs them).
-DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev libnats-dev python3-venv redis-server nats-server
+DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev libnats-dev libncurses-dev python3-venv redis-server nats-server tmux
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 120
 

@@ -31,27 +31,38 @@ struct PrismProcess {
 
     /// Runs any program to its end on a thread of its own: waiting for a child blocks, and blocking one of
     /// Swift's few cooperative threads would stall every other test running in parallel.
-    static func run(executableURL: URL, arguments: [String], environment: [String: String] = [:]) async throws
-        -> Outcome
-    {
+    /// - Parameter captureOutput: false for a program that leaves a daemon behind (tmux starting its
+    ///   server): the daemon would hold the pipes open and the read would never end.
+    static func run(
+        executableURL: URL, arguments: [String], environment: [String: String] = [:], captureOutput: Bool = true
+    ) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(
                     with: Result {
-                        try runBlocking(executableURL: executableURL, arguments: arguments, environment: environment)
+                        try runBlocking(
+                            executableURL: executableURL, arguments: arguments, environment: environment,
+                            captureOutput: captureOutput)
                     })
             }
         }
     }
 
-    private static func runBlocking(executableURL: URL, arguments: [String], environment: [String: String]) throws
-        -> Outcome
-    {
+    private static func runBlocking(
+        executableURL: URL, arguments: [String], environment: [String: String], captureOutput: Bool
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = executableURL
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        guard captureOutput else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return Outcome(status: process.terminationStatus, standardOutput: "", standardError: "")
         }
         let output = Pipe()
         let error = Pipe()

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// prism-top against the real prismd, on a real terminal (tmux), and in batch mode.
+@Suite("prism-top (real processes, tmux)", .serialized)
+struct PrismTopEndToEndTests {
+    @Test("live: health, an identity appearing, its TTL ticking and expiring, a multicast row, / filter, resize, q")
+    func interactive() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let tmux = Tmux()
+        try await tmux.start(width: 120, height: 40)
+        defer { Task { await tmux.kill() } }
+        let top = PrismProcess.productsDirectory.appendingPathComponent("prism-top").path
+        try await tmux.type("LANG=C.UTF-8 \(top) --server \(prismd.grpc) -d 0.5; echo prism-top-exited-$?")
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the namespace as HEALTHY") { $0.contains("default") && $0.contains("✓ HEALTHY") }
+        #expect(try await tmux.alternateScreenOn())
+
+        #expect(try await prismd.prism(["register", "blinky", "--ttl", "4s", "--meta", "kind=lamp"]).status == 0)
+        try await tmux.send("2")
+        let first = try await tmux.waitFor("blinky with a TTL") { Self.ttl(of: "blinky", in: $0) != nil }
+        let before = try #require(Self.ttl(of: "blinky", in: first))
+        try await tmux.waitFor("the TTL counting down") { (Self.ttl(of: "blinky", in: $0) ?? before) < before }
+        try await tmux.waitFor("blinky gone after expiry") { !$0.contains("blinky") }
+
+        for (name, kind) in [("sensor-a", "sensor"), ("valve-b", "valve")] {
+            #expect(try await prismd.prism(["register", name, "--meta", "type=\(kind)"]).status == 0)
+        }
+        let subscriber = try BackgroundProcess("prism", ["subscribe", "sensor-a", "--ack", "--server", prismd.grpc])
+        defer { subscriber.signal(SIGKILL) }
+        try await subscriber.waitFor("subscribed to sensor-a", inStandardError: true)
+        let multicast = try await prismd.prism([
+            "multicast", "--filter", #"type == "sensor""#, "--payload", "read", "--ack", "--timeout", "2s",
+        ])
+        #expect(multicast.status == 0, "\(multicast.standardError)")
+        try await tmux.send("3")
+        try await tmux.waitFor("the multicast row with 1 of 1 delivered") { screen in
+            screen.split(separator: "\n").contains {
+                $0.contains(#"type == "sensor""#) && Self.counts($0) == [1, 1, 0, 0]
+            }
+        }
+
+        try await tmux.send("2")
+        try await tmux.waitFor("both identities") { $0.contains("sensor-a") && $0.contains("valve-b") }
+        try await tmux.send("/")
+        try await tmux.type(#"type == "valve""#)
+        try await tmux.send("Enter")
+        try await tmux.waitFor("the filter narrowing the list") { $0.contains("valve-b") && !$0.contains("sensor-a") }
+
+        try await tmux.resize(width: 50, height: 12)
+        try await tmux.waitFor("the too-small notice") { $0.contains("terminal too small") }
+        try await tmux.resize(width: 120, height: 40)
+        try await tmux.waitFor("the dashboard again") { $0.contains("prism-top") && $0.contains("valve-b") }
+
+        try await tmux.send("q")
+        try await tmux.waitFor("prism-top's exit") { $0.contains("prism-top-exited-0") }
+        #expect(try await tmux.alternateScreenOn() == false, "the terminal is restored")
+        try await prismd.stop()
+    }
+
+    @Test("batch: --once text has no escape byte, JSON parses, --fail-on and an unreachable server set the exit code")
+    func batch() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        #expect(try await prismd.prism(["register", "meter-1", "--meta", "kind=meter"]).status == 0)
+        let top = { (arguments: [String]) in
+            try await PrismProcess.run(["--server", prismd.grpc] + arguments, executable: "prism-top")
+        }
+        let text = try await top(["--once"])
+        #expect(text.status == 0, "\(text.standardError)")
+        #expect(!text.standardOutput.utf8.contains(0x1B))
+        #expect(text.standardOutput.contains("== Identities"))
+        #expect(text.standardOutput.contains("meter-1"))
+        let json = try await top(["-n", "2", "-d", "0.25", "--output", "json", "--fail-on", "degraded"])
+        #expect(json.status == 0, "\(json.standardError)")
+        let lines = json.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["health"] as? String == "HEALTHY")
+        }
+        let usage = try await top(["--filter", "kind =="])
+        #expect(usage.status == 64, "ArgumentParser's usage error")
+        #expect(usage.standardError.contains("--filter: column 8"))
+        let unreachable = try await PrismProcess.run(["--server", "127.0.0.1:1", "--once"], executable: "prism-top")
+        #expect(unreachable.status == 3)
+        #expect(unreachable.standardError.contains("cannot reach prismd at 127.0.0.1:1"))
+        try await prismd.stop()
+    }
+
+    /// The TTL column of `identity`'s row in seconds, when the row shows one under a minute.
+    static func ttl(of identity: String, in screen: String) -> Int? {
+        guard let line = screen.split(separator: "\n").first(where: { $0.hasPrefix(identity + " ") }) else {
+            return nil
+        }
+        let fields = line.split(separator: " ")
+        guard fields.count > 1, fields[1].hasSuffix("s"), let seconds = Int(fields[1].dropLast()) else { return nil }
+        return seconds
+    }
+
+    /// TARGETS DELIVERED FAILED TIMEOUT of a multicast row.
+    static func counts(_ line: Substring) -> [Int] {
+        Array(line.split(separator: " ").dropFirst().prefix(4).compactMap { Int($0) })
+    }
+}
