@@ -133,6 +133,7 @@ let package = Package(
                 "PrismRedis",
                 "PrismNATS",
                 "CNATS",
+                "PrismTop",
                 "PrismServer",
                 "PrismClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -8,7 +8,7 @@ struct PrismBench: AsyncParsableCommand {
         discussion: "Build with -c release (make bench does) or the figures mean nothing.",
         subcommands: [
             FilterScenario.self, RegisterScenario.self, EnumerateScenario.self, MulticastScenario.self,
-            SweepScenario.self, RestartScenario.self, GRPCScenario.self, NATSScenario.self,
+            SweepScenario.self, RestartScenario.self, GRPCScenario.self, NATSScenario.self, TopRenderScenario.self,
         ]
     )
 }

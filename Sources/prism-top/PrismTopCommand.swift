@@ -51,6 +51,22 @@ struct PrismTopCommand: AsyncParsableCommand {
     @Option(help: "With --once or -n: exit 1 when a namespace is at least this bad (degraded or unhealthy).")
     var failOn: String?
 
+    /// ArgumentParser exits 64 on usage errors; prism-top promises 2, as the prism CLI does.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(2))
+        }
+    }
+
     func validate() throws {
         guard delay >= 0.25 else { throw ValidationError("-d must be at least 0.25 seconds, got \(delay)") }
         guard TopView(rawValue: view) != nil else {
