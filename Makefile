@@ -22,7 +22,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	scripts/python-env.sh
 	PRISM_TEST_PYTHON=$(CURDIR)/.build/pyenv/bin/python PRISM_TEST_PYTHON_STUBS=$(CURDIR)/.build/pyenv/stubs \
-		scripts/with-services.sh $(TEST_SERVICES) -- $(SWIFT) test --skip-build
+		scripts/with-services.sh $(TEST_SERVICES) -- scripts/run-tests.sh $(SWIFT)
 	$(SWIFT) run --skip-build prism filter test filters/conformance
 
 lint:

@@ -80,7 +80,10 @@ final class BackgroundProcess: Sendable {
     func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw Timeout(description: "still running after \(timeout)") }
+            guard ContinuousClock.now < deadline else {
+                throw Timeout(
+                    description: "still running after \(timeout); its stderr ends: \(String(standardError.suffix(2000)))")
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         return process.terminationStatus
