@@ -82,7 +82,8 @@ final class BackgroundProcess: Sendable {
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
                 throw Timeout(
-                    description: "still running after \(timeout); its stderr ends: \(String(standardError.suffix(2000)))")
+                    description:
+                        "still running after \(timeout); its stderr ends: \(String(standardError.suffix(2000)))")
             }
             try await Task.sleep(for: .milliseconds(20))
         }

@@ -152,8 +152,10 @@ struct SharedCluster {
               registry:  { backend: redis, address: "\(redis)" }
               messaging: { backend: nats, servers: ["\(nats)"] }
         """.write(to: config, atomically: true, encoding: .utf8)
-        var first = try await Prismd.start(directory: directory, extraArguments: ["--config", config.path, "--log-level", "info"])
-        var second = try await Prismd.start(directory: directory, extraArguments: ["--config", config.path, "--log-level", "info"])
+        var first = try await Prismd.start(
+            directory: directory, extraArguments: ["--config", config.path, "--log-level", "info"])
+        var second = try await Prismd.start(
+            directory: directory, extraArguments: ["--config", config.path, "--log-level", "info"])
         first.namespace = namespace
         second.namespace = namespace
         return SharedCluster(namespace: namespace, nats: nats, first: first, second: second)
