@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "PrismServerTests",
             dependencies: ["PrismServer", "PrismClient", "PrismRegistry", "PrismAPI", "PrismFilter"]),
-        .testTarget(name: "PrismTopTests", dependencies: ["PrismTop"]),
+        .testTarget(name: "PrismTopTests", dependencies: ["PrismTop"], exclude: ["golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["prism", "prismd", "prism-top"], exclude: ["python"]),
     ],
     swiftLanguageModes: [.v6]
