@@ -16,15 +16,8 @@ extension EnumerateScenario {
             ("selective", #"type == "actuator" and floor == 2"#), ("full_scan", "floor >= 3 and battery < 0.5"),
             ("match_all", "battery < 5"), ("match_none", "battery > 5"),
         ] {
-            var matched = 0
-            _ = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit))
-            let times = try await RegistryFixtures.time(runs: runs) {
-                matched = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit)).totalCount
-            }
-            report.add("\(name)_filter", .string(filter))
-            report.add("\(name)_matched", matched)
-            report.add("\(name)_us_p50", times.median / 1000)
-            report.add("\(name)_us_p99", times.value(at: 99) / 1000)
+            try await EnumerateScenario.time(
+                filter, named: name, on: coordinator, limit: limit, runs: runs, into: &report)
         }
         if let redis = coordinator.registry as? RedisRegistry {
             var raw: [Double] = []

@@ -54,16 +54,7 @@ struct EnumerateScenario: AsyncParsableCommand {
             ("indexed_equality", indexed, selective), ("full_scan", indexed, scan),
             ("\(plain)_equality", unindexed, selective), ("\(plain)_full_scan", unindexed, scan),
         ] {
-            var matched = 0
-            // One untimed call builds any automatic index, as the first real query would.
-            _ = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit))
-            let times = try await RegistryFixtures.time(runs: runs) {
-                matched = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit)).totalCount
-            }
-            report.add("\(name)_filter", .string(filter))
-            report.add("\(name)_matched", matched)
-            report.add("\(name)_us_p50", times.median / 1000)
-            report.add("\(name)_us_p99", times.value(at: 99) / 1000)
+            try await Self.time(filter, named: name, on: coordinator, limit: limit, runs: runs, into: &report)
         }
         if let sqlite = indexed.registry as? SQLiteRegistry {
             // SQLite's own full scan with one json_extract per row, on the same file: the pushdown's yardstick.
@@ -79,5 +70,22 @@ struct EnumerateScenario: AsyncParsableCommand {
                 "indexed_equality_to_raw_ratio", (report.value("indexed_equality_us_p50") ?? 0) / (raw.median / 1000))
         }
         report.print()
+    }
+
+    /// Times pages of `filter` and adds `<name>_filter`, `_matched`, `_us_p50` and `_us_p99` to `report`.
+    static func time(
+        _ filter: String, named name: String, on coordinator: Coordinator, limit: Int, runs: Int,
+        into report: inout JSONReport
+    ) async throws {
+        var matched = 0
+        // One untimed call builds any automatic index, as the first real query would.
+        _ = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit))
+        let times = try await RegistryFixtures.time(runs: runs) {
+            matched = try await coordinator.enumerate(EnumerateRequest(filter: filter, limit: limit)).totalCount
+        }
+        report.add("\(name)_filter", .string(filter))
+        report.add("\(name)_matched", matched)
+        report.add("\(name)_us_p50", times.median / 1000)
+        report.add("\(name)_us_p99", times.value(at: 99) / 1000)
     }
 }
