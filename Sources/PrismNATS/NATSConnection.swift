@@ -86,7 +86,7 @@ final class NATSConnection: @unchecked Sendable {
     }
 
     /// Queues one message in libnats' outgoing buffer; ``flush(timeoutMilliseconds:)`` sends it.
-    func publish(subject: String, reply: String?, headers: KeyValuePairs<String, String>, payload: [UInt8])
+    func publish(subject: String, reply: String?, headers: [(String, String)], payload: [UInt8])
         -> natsStatus
     {
         var message: OpaquePointer?

@@ -182,8 +182,7 @@ public final class NATSMessaging: MessagingSlot {
         guard let reply = router.takeReplySubject(for: messageID) else {
             throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")
         }
-        let headers: KeyValuePairs<String, String> =
-            error.map { [NATSHeaders.ackError: NATSHeaders.value($0, fallback: "error")] } ?? [:]
+        let headers = error.map { [(NATSHeaders.ackError, NATSHeaders.value($0, fallback: "error"))] } ?? []
         let (status, flush) = await publisher.publish { connection in
             connection.publish(subject: reply, reply: nil, headers: headers, payload: [])
         }
@@ -235,19 +234,14 @@ public final class NATSMessaging: MessagingSlot {
         return messages.map { DeliveryResult(identity: $0.identity, status: .failed, error: detail) }
     }
 
-    private static func headers(of message: OutboundMessage, ackTimeout: Int64?) -> KeyValuePairs<String, String> {
-        let contentType = NATSHeaders.value(message.contentType, fallback: "application/octet-stream")
-        if let ackTimeout {
-            return [
-                NATSHeaders.messageID: message.messageID, NATSHeaders.multicastID: message.multicastID,
-                NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: contentType,
-                NATSHeaders.ackTimeout: String(ackTimeout),
-            ]
-        }
-        return [
-            NATSHeaders.messageID: message.messageID, NATSHeaders.multicastID: message.multicastID,
-            NATSHeaders.namespace: message.namespace, NATSHeaders.contentType: contentType,
+    private static func headers(of message: OutboundMessage, ackTimeout: Int64?) -> [(String, String)] {
+        var headers = [
+            (NATSHeaders.messageID, message.messageID), (NATSHeaders.multicastID, message.multicastID),
+            (NATSHeaders.namespace, message.namespace),
+            (NATSHeaders.contentType, NATSHeaders.value(message.contentType, fallback: "application/octet-stream")),
         ]
+        if let ackTimeout { headers.append((NATSHeaders.ackTimeout, String(ackTimeout))) }
+        return headers
     }
 
     static func milliseconds(_ duration: Duration) -> Int64 {

@@ -28,7 +28,10 @@ struct BatchWriterTests {
             return
         }
         #expect(identities.count == 3)
-        guard case .array(let patterns)? = document["patterns"] else { return }
+        guard case .array(let patterns)? = document["patterns"] else {
+            Issue.record("no patterns array")
+            return
+        }
         #expect(patterns.count == 2)
     }
 }
