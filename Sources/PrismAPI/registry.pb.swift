@@ -552,6 +552,9 @@ public nonisolated struct Prism_Registry_V1_DeliveryStatus: Sendable {
 
   public var error: String = String()
 
+  /// What the identity answered with its ack, when it answered something.
+  public var reply: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum Status: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -688,6 +691,9 @@ public nonisolated struct Prism_Registry_V1_AckRequest: Sendable {
 
   /// Non-empty reports that acting on the message failed; the sender sees FAILED with this text.
   public var error: String = String()
+
+  /// The subscriber's answer (a reading, say), at most 4 KiB; the sender sees it in DeliveryStatus.reply.
+  public var reply: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1630,7 +1636,7 @@ nonisolated extension Prism_Registry_V1_MulticastRequest: SwiftProtobuf.Message,
 
 nonisolated extension Prism_Registry_V1_DeliveryStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeliveryStatus"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}identity\0\u{1}status\0\u{1}error\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}identity\0\u{1}status\0\u{1}error\0\u{1}reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1641,6 +1647,7 @@ nonisolated extension Prism_Registry_V1_DeliveryStatus: SwiftProtobuf.Message, S
       case 1: try { try decoder.decodeSingularStringField(value: &self.identity) }()
       case 2: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.error) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.reply) }()
       default: break
       }
     }
@@ -1656,6 +1663,9 @@ nonisolated extension Prism_Registry_V1_DeliveryStatus: SwiftProtobuf.Message, S
     if !self.error.isEmpty {
       try visitor.visitSingularStringField(value: self.error, fieldNumber: 3)
     }
+    if !self.reply.isEmpty {
+      try visitor.visitSingularBytesField(value: self.reply, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1663,6 +1673,7 @@ nonisolated extension Prism_Registry_V1_DeliveryStatus: SwiftProtobuf.Message, S
     if lhs.identity != rhs.identity {return false}
     if lhs.status != rhs.status {return false}
     if lhs.error != rhs.error {return false}
+    if lhs.reply != rhs.reply {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1838,7 +1849,7 @@ nonisolated extension Prism_Registry_V1_SubscribedMessage: SwiftProtobuf.Message
 
 nonisolated extension Prism_Registry_V1_AckRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AckRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}message_id\0\u{1}error\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{3}message_id\0\u{1}error\0\u{1}reply\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1849,6 +1860,7 @@ nonisolated extension Prism_Registry_V1_AckRequest: SwiftProtobuf.Message, Swift
       case 1: try { try decoder.decodeSingularStringField(value: &self.namespace) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.messageID) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.error) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.reply) }()
       default: break
       }
     }
@@ -1864,6 +1876,9 @@ nonisolated extension Prism_Registry_V1_AckRequest: SwiftProtobuf.Message, Swift
     if !self.error.isEmpty {
       try visitor.visitSingularStringField(value: self.error, fieldNumber: 3)
     }
+    if !self.reply.isEmpty {
+      try visitor.visitSingularBytesField(value: self.reply, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1871,6 +1886,7 @@ nonisolated extension Prism_Registry_V1_AckRequest: SwiftProtobuf.Message, Swift
     if lhs.namespace != rhs.namespace {return false}
     if lhs.messageID != rhs.messageID {return false}
     if lhs.error != rhs.error {return false}
+    if lhs.reply != rhs.reply {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -51,12 +51,14 @@ extension PrismClient {
         return try await call { try await registry.multicast(request, options: callOptions) }
     }
 
-    /// Acknowledges a message received with `ackRequested`; a non-nil `error` reports FAILED.
-    public func ack(messageID: String, error: String? = nil) async throws(PrismClientError) {
+    /// Acknowledges a message received with `ackRequested`; a non-nil `error` reports FAILED. `reply` (at
+    /// most 4 KiB) reaches the sender in the message's delivery status.
+    public func ack(messageID: String, error: String? = nil, reply: [UInt8] = []) async throws(PrismClientError) {
         var request = Prism_Registry_V1_AckRequest()
         request.namespace = namespace
         request.messageID = messageID
         request.error = error ?? ""
+        request.reply = Data(reply)
         _ = try await call { try await registry.ack(request, options: unaryOptions) }
     }
 }

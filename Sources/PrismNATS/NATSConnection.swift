@@ -210,8 +210,10 @@ struct NATSMessageView {
 
     var reply: String? { natsMsg_GetReply(message).map { String(cString: $0) } }
 
+    var payloadCount: Int { Int(natsMsg_GetDataLength(message)) }
+
     var payload: [UInt8] {
-        let count = Int(natsMsg_GetDataLength(message))
+        let count = payloadCount
         guard count > 0, let data = natsMsg_GetData(message) else { return [] }
         return data.withMemoryRebound(to: UInt8.self, capacity: count) {
             Array(UnsafeBufferPointer(start: $0, count: count))

@@ -178,13 +178,13 @@ public final class NATSMessaging: MessagingSlot {
         }
     }
 
-    public func acknowledge(messageID: String, error: String?) async throws(RegistryError) {
-        guard let reply = router.takeReplySubject(for: messageID) else {
+    public func acknowledge(messageID: String, error: String?, reply: [UInt8]) async throws(RegistryError) {
+        guard let replySubject = router.takeReplySubject(for: messageID) else {
             throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")
         }
         let headers = error.map { [(NATSHeaders.ackError, NATSHeaders.value($0, fallback: "error"))] } ?? []
         let (status, flush) = await publisher.publish { connection in
-            connection.publish(subject: reply, reply: nil, headers: headers, payload: [])
+            connection.publish(subject: replySubject, reply: nil, headers: headers, payload: reply)
         }
         guard status == NATS_OK, flush == NATS_OK else {
             let failed = status == NATS_OK ? flush : status

@@ -64,10 +64,14 @@ final class NATSRouter: NATSConnectionEvents {
         let result: DeliveryResult
         if message.isNoResponders {
             result = DeliveryResult(identity: identity, status: .failed, error: "no subscriber")
+        } else if message.payloadCount > DeliveryResult.maxReplyBytes {
+            result = DeliveryResult(
+                identity: identity, status: .failed,
+                error: "ack reply of \(message.payloadCount) bytes is above \(DeliveryResult.maxReplyBytes)")
         } else if let error = message.header(NATSHeaders.ackError) {
-            result = DeliveryResult(identity: identity, status: .failed, error: error)
+            result = DeliveryResult(identity: identity, status: .failed, error: error, reply: message.payload)
         } else {
-            result = DeliveryResult(identity: identity, status: .delivered)
+            result = DeliveryResult(identity: identity, status: .delivered, reply: message.payload)
         }
         waiter.settle(messageID: messageID, with: result)
     }

@@ -8,7 +8,8 @@ struct MulticastCommand: AsyncParsableCommand {
         discussion: """
             prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack --timeout 2s
             Prints targets=N delivered=N failed=N timeout=N pending=N latency=..., then the identities
-            that did not get the message. Exits 1 when any target was not delivered.
+            that did not get the message and what each target replied with its ack. Exits 1 when any target
+            was not delivered.
             """)
 
     @OptionGroup var filter: FilterArguments
@@ -48,10 +49,16 @@ struct MulticastCommand: AsyncParsableCommand {
                 "targets=\(response.targetCount) delivered=\(response.deliveredCount) failed=\(response.failedCount) "
                     + "timeout=\(response.timeoutCount) pending=\(response.pendingCount) "
                     + "latency=\(Output.milliseconds(response.latency))\(dryRun ? " (dry run)" : "")")
-            let rows = response.statuses.filter { $0.status != .delivered }.map {
-                [$0.identity, Output.statusName($0.status), $0.error]
+            let worthShowing = response.statuses.filter { $0.status != .delivered || !$0.reply.isEmpty }
+            guard !worthShowing.isEmpty else { return }
+            if worthShowing.allSatisfy({ $0.reply.isEmpty }) {
+                let rows = worthShowing.map { [$0.identity, Output.statusName($0.status), $0.error] }
+                return print(Output.table(["IDENTITY", "STATUS", "ERROR"], rows))
             }
-            if !rows.isEmpty { print(Output.table(["IDENTITY", "STATUS", "ERROR"], rows)) }
+            let rows = worthShowing.map {
+                [$0.identity, Output.statusName($0.status), String(decoding: $0.reply, as: UTF8.self), $0.error]
+            }
+            print(Output.table(["IDENTITY", "STATUS", "REPLY", "ERROR"], rows))
         }
         if undelivered { throw CommandFailure.refused }
     }

@@ -19,6 +19,10 @@ struct SubscribeCommand: AsyncParsableCommand {
         name: .customLong("ack-error"),
         help: ArgumentHelp("Acknowledge with this error instead (the sender sees FAILED).", valueName: "text"))
     var ackError: String?
+    @Option(
+        name: .customLong("reply"),
+        help: ArgumentHelp("Acknowledge with this answer (the sender sees it in its report).", valueName: "text"))
+    var reply: String?
     @Option(help: "Exit after this many messages.") var count: Int?
     @OptionGroup var client: ClientOptions
 
@@ -38,9 +42,10 @@ struct SubscribeCommand: AsyncParsableCommand {
                     let payload = String(decoding: message.payload, as: UTF8.self)
                     Output.line("\(message.identity)  \(message.messageID)  \(payload)")
                 }
-                if ack || ackError != nil, message.ackRequested {
+                if ack || ackError != nil || reply != nil, message.ackRequested {
                     do {
-                        try await client.ack(messageID: message.messageID, error: ackError)
+                        try await client.ack(
+                            messageID: message.messageID, error: ackError, reply: Array((reply ?? "").utf8))
                     } catch let error as PrismClientError {
                         // The sender stopped waiting (its timeout passed): say so and keep receiving.
                         guard case .rejected(let code, let reason) = error, code == .notFound else { throw error }

@@ -93,6 +93,30 @@ struct NATSMessagingTests {
         await pair.close()
     }
 
+    @Test("an ack's reply reaches the sender; a reply above 4 KiB makes the message FAILED instead")
+    func ackReplies() async throws {
+        guard let server = SharedServers.nats() else { return }
+        let pair = try NATSPair(server: server)
+        let subscription = try await pair.receiver.subscribe(to: ["meter-1", "meter-2"])
+        let receiver = Task {
+            for await inbound in subscription {
+                let reply =
+                    inbound.message.identity == "meter-1"
+                    ? Array(#"{"kwh": 12.5}"#.utf8) : Array(repeating: UInt8(ascii: "x"), count: 5000)
+                try await pair.receiver.acknowledge(messageID: inbound.message.messageID, error: nil, reply: reply)
+            }
+        }
+        let results = await pair.sender.request(pair.messages(to: ["meter-1", "meter-2"]), timeout: .seconds(10))
+        #expect(
+            results == [
+                DeliveryResult(identity: "meter-1", status: .delivered, reply: Array(#"{"kwh": 12.5}"#.utf8)),
+                DeliveryResult(identity: "meter-2", status: .failed, error: "ack reply of 5000 bytes is above 4096"),
+            ])
+        subscription.cancel()
+        try await receiver.value
+        await pair.close()
+    }
+
     @Test("an identity without a NATS subject (`x.`, `a..b`) is refused on subscribe and FAILED on send")
     func unaddressable() async throws {
         guard let server = SharedServers.nats() else { return }

@@ -54,6 +54,33 @@ struct MulticastTests {
         #expect(Set(report.statuses.map(\.identity)).count == 4)
     }
 
+    @Test("an ack's reply travels back in the report; a reply above 4 KiB is refused and changes nothing")
+    func ackReply() async throws {
+        let coordinator = try await makeCoordinator()
+        try await coordinator.register("meter", metadata: [:])
+        let subscription = try await coordinator.subscribe(to: ["meter"])
+        let device = Task {
+            for await inbound in subscription {
+                let messageID = inbound.message.messageID
+                do throws(RegistryError) {
+                    try await coordinator.acknowledge(
+                        messageID: messageID, error: nil, reply: Array(repeating: 0x41, count: 4097))
+                    Issue.record("a 4097-byte reply was accepted")
+                } catch {
+                    #expect(error.code == .invalidArgument)
+                    #expect(error.message.contains("4097 bytes"))
+                }
+                try? await coordinator.acknowledge(messageID: messageID, error: nil, reply: Array("21.5".utf8))
+            }
+        }
+        let report = try await coordinator.multicast(
+            MulticastRequest(
+                filter: nil, all: true, payload: Array("read".utf8), delivery: .ack, ackTimeout: .seconds(30)))
+        #expect(report.statuses == [DeliveryResult(identity: "meter", status: .delivered, reply: Array("21.5".utf8))])
+        subscription.cancel()
+        await device.value
+    }
+
     @Test("when every target acks, the multicast returns without waiting for the timeout")
     func allAckedReturnsEarly() async throws {
         let coordinator = try await makeCoordinator()

@@ -10,10 +10,16 @@ extension Coordinator {
         return try await messaging.subscribe(to: identities)
     }
 
-    /// Acknowledges a message received with an ack request; a non-nil `error` reports FAILED to the sender.
-    public func acknowledge(messageID: String, error: String?) async throws(RegistryError) {
+    /// Acknowledges a message received with an ack request; a non-nil `error` reports FAILED to the sender,
+    /// and `reply` (at most ``DeliveryResult/maxReplyBytes``) travels back to the sender with the outcome.
+    public func acknowledge(messageID: String, error: String?, reply: [UInt8] = []) async throws(RegistryError) {
         try requireRunning()
         guard !messageID.isEmpty else { throw RegistryError(.invalidArgument, "message_id is empty") }
-        try await messaging.acknowledge(messageID: messageID, error: error)
+        guard reply.count <= DeliveryResult.maxReplyBytes else {
+            throw RegistryError(
+                .invalidArgument,
+                "reply is \(reply.count) bytes; at most \(DeliveryResult.maxReplyBytes) travel back with an ack")
+        }
+        try await messaging.acknowledge(messageID: messageID, error: error, reply: reply)
     }
 }

@@ -73,7 +73,7 @@ public final class InProcessMessaging: MessagingSlot {
         }
     }
 
-    public func acknowledge(messageID: String, error: String?) async throws(RegistryError) {
+    public func acknowledge(messageID: String, error: String?, reply: [UInt8]) async throws(RegistryError) {
         let waiter = state.withLock { $0.pending.removeValue(forKey: messageID) }
         guard let waiter else {
             throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")
@@ -81,7 +81,8 @@ public final class InProcessMessaging: MessagingSlot {
         let identity = waiter.identity(of: messageID) ?? ""
         waiter.settle(
             messageID: messageID,
-            with: DeliveryResult(identity: identity, status: error == nil ? .delivered : .failed, error: error))
+            with: DeliveryResult(
+                identity: identity, status: error == nil ? .delivered : .failed, error: error, reply: reply))
     }
 
     public func health() async -> SlotHealth {

@@ -19,8 +19,9 @@ public protocol MessagingSlot: Sendable {
     func subscribe(to identities: [String]) async throws(RegistryError) -> MessageSubscription
 
     /// Acknowledges a message received with ``InboundMessage/ackRequested``; `error` reports a failure to
-    /// act on it (the message counts as FAILED with that text).
-    func acknowledge(messageID: String, error: String?) async throws(RegistryError)
+    /// act on it (the message counts as FAILED with that text). `reply` is the receiver's answer (at most
+    /// ``DeliveryResult/maxReplyBytes``), reported to the sender with the outcome.
+    func acknowledge(messageID: String, error: String?, reply: [UInt8]) async throws(RegistryError)
 
     /// Throws UNAVAILABLE when the backend cannot take messages now, so a multicast fails fast as a
     /// whole instead of reporting every target FAILED.
@@ -33,6 +34,10 @@ public protocol MessagingSlot: Sendable {
 
 extension MessagingSlot {
     public func requireAvailable() throws(RegistryError) {}
+
+    public func acknowledge(messageID: String, error: String?) async throws(RegistryError) {
+        try await acknowledge(messageID: messageID, error: error, reply: [])
+    }
 }
 
 /// A message on its way to one identity.
@@ -89,11 +94,18 @@ public struct DeliveryResult: Sendable, Equatable {
     public var status: DeliveryStatus
     /// Why it failed or timed out; `nil` when delivered.
     public var error: String?
+    /// What the receiver answered with its ack (a reading, say); empty when it answered nothing.
+    public var reply: [UInt8]
 
-    public init(identity: String, status: DeliveryStatus, error: String? = nil) {
+    /// A reply travels back inside the multicast's report, so it is kept small: a report to 100,000
+    /// identities stays below half a gigabyte even when every one answers in full.
+    public static let maxReplyBytes = 4096
+
+    public init(identity: String, status: DeliveryStatus, error: String? = nil, reply: [UInt8] = []) {
         self.identity = identity
         self.status = status
         self.error = error
+        self.reply = reply
     }
 }
 

@@ -124,7 +124,8 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
         try await observer.observe("ack", namespace: request.namespace, context: context) {
             runtime, _ in
             try await runtime.coordinator.acknowledge(
-                messageID: request.messageID, error: request.error.isEmpty ? nil : request.error)
+                messageID: request.messageID, error: request.error.isEmpty ? nil : request.error,
+                reply: [UInt8](request.reply))
             return Prism_Registry_V1_AckResponse()
         }
     }

@@ -30,6 +30,7 @@ extension Prism_Registry_V1_DeliveryStatus {
             case .timeout: .timeout
             }
         error = result.error ?? ""
+        reply = Data(result.reply)
     }
 }
 
