@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "prism", targets: ["prism"]),
         .executable(name: "prism-bench", targets: ["prism-bench"]),
         .executable(name: "prism-top", targets: ["prism-top"]),
+        .executable(name: "prism-iot-sim", targets: ["prism-iot-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -124,6 +125,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "PrismSimulator",
+            dependencies: ["PrismClient", "PrismAPI", "PrismFilter", "PrismNATS", "PrismRegistry"]),
+        .executableTarget(
+            name: "prism-iot-sim",
+            dependencies: [
+                "PrismSimulator", "PrismClient", "PrismAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "prism-bench",
             dependencies: [
@@ -160,7 +172,10 @@ let package = Package(
             name: "PrismServerTests",
             dependencies: ["PrismServer", "PrismClient", "PrismRegistry", "PrismAPI", "PrismFilter"]),
         .testTarget(name: "PrismTopTests", dependencies: ["PrismTop"], exclude: ["golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["prism", "prismd", "prism-top"], exclude: ["python"]),
+        .testTarget(name: "PrismSimulatorTests", dependencies: ["PrismSimulator", "PrismFilter"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator"],
+            exclude: ["python"]),
     ],
     swiftLanguageModes: [.v6]
 )

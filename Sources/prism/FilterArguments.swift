@@ -22,7 +22,7 @@ struct FilterArguments: ParsableArguments {
         var source = filter
         if let filterFile {
             do {
-                source = try String(contentsOfFile: filterFile, encoding: .utf8)
+                source = FilterSource.stripComments(try String(contentsOfFile: filterFile, encoding: .utf8))
             } catch {
                 throw CommandFailure.invalid("cannot read --filter-file \(filterFile): \(error.localizedDescription)")
             }

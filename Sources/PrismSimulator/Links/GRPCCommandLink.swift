@@ -1,0 +1,56 @@
+import PrismAPI
+import PrismClient
+import Synchronization
+
+/// Commands over prismd's Subscribe streams, one stream per group of devices (as a gateway would hold
+/// one link for the devices behind it). A stream that ends, when prismd restarts say, is opened again.
+public final class GRPCCommandLink: CommandLink {
+    private let client: PrismClient
+    private let streams = Mutex<[Task<Void, Never>]>([])
+    private let reconnectDelay: Duration
+
+    public init(client: PrismClient, reconnectDelay: Duration = .seconds(1)) {
+        self.client = client
+        self.reconnectDelay = reconnectDelay
+    }
+
+    public func subscribe(_ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void)
+        async throws
+    {
+        let first = try await client.subscribe(identities)
+        let client = self.client
+        let reconnectDelay = self.reconnectDelay
+        let task = Task {
+            var messages: AsyncThrowingStream<Prism_Registry_V1_SubscribedMessage, any Error>? = first
+            while !Task.isCancelled {
+                if let current = messages {
+                    do {
+                        for try await message in current {
+                            deliver(
+                                ReceivedCommand(
+                                    identity: message.identity, messageID: message.messageID,
+                                    payload: [UInt8](message.payload), ackRequested: message.ackRequested))
+                        }
+                    } catch {}
+                }
+                guard !Task.isCancelled else { return }
+                try? await Task.sleep(for: reconnectDelay)
+                messages = try? await client.subscribe(identities)
+            }
+        }
+        streams.withLock { $0.append(task) }
+    }
+
+    public func acknowledge(_ command: ReceivedCommand, error: String?, reply: [UInt8]) async throws {
+        try await client.ack(messageID: command.messageID, error: error, reply: reply)
+    }
+
+    public func close() async {
+        let tasks = streams.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+    }
+}

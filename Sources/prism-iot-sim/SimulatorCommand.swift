@@ -1,0 +1,129 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PrismAPI
+import PrismClient
+import PrismSimulator
+
+@main
+struct SimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prism-iot-sim",
+        abstract: "Play a fleet of IoT devices against prismd: register, heartbeat, take commands, ack.",
+        discussion: """
+            The fleet is the same for the same --devices and --seed: sensors (temperature, humidity, co2),
+            actuators (valve, relay) and gateways across buildings HQ, Lab and Plant, with metadata type,
+            kind, building, floor, firmware, battery, capabilities and last_reading.
+            Commands are JSON payloads: {"command": "read"}, {"command": "reboot"},
+            {"command": "update_firmware", "version": "2.1.0"}, {"command": "replace_battery"}.
+            Each device acks with a JSON reply, or with an error for what it cannot do.
+              prism-iot-sim --devices 200
+              prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack
+            Prints a status line every --status-every on stdout. Ctrl-C (or --duration) unregisters every
+            device and exits 0.
+            """)
+
+    @Option(help: "How many devices.") var devices = 100
+    @Option(help: "prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).") var server: String?
+    @Option(help: "The namespace the devices register in.") var namespace = "iot"
+    @Option(help: ArgumentHelp("How often each device heartbeats.", valueName: "duration"), transform: parseDuration)
+    var heartbeat: Duration = .seconds(5)
+    @Option(help: ArgumentHelp("Each device's TTL.", valueName: "duration"), transform: parseDuration)
+    var ttl: Duration = .seconds(15)
+    @Option(help: "Share of devices silent at any time (long enough to expire), 0 to 0.5.") var churn = 0.02
+    @Option(help: "How commands reach devices: grpc (Subscribe streams) or nats (NATS directly).")
+    var via: Transport = .grpc
+    @Option(name: .customLong("nats"), help: "NATS server for --via nats (repeatable).")
+    var natsServers: [String] = []
+    @Option(name: .customLong("nats-prefix"), help: "Subject prefix prismd's NATS slot uses.")
+    var natsPrefix = "prism.multicast"
+    @Option(help: "Fleet seed: the same seed gives the same devices.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Stop after this long.", valueName: "duration"), transform: parseDuration)
+    var duration: Duration?
+    @Option(
+        name: .customLong("status-every"), help: ArgumentHelp("Status line interval.", valueName: "duration"),
+        transform: parseDuration)
+    var statusEvery: Duration = .seconds(5)
+    @Option(help: "gRPC connections to prismd (default: one per 2,500 devices, at most 4).") var connections: Int?
+
+    enum Transport: String, ExpressibleByArgument, CaseIterable {
+        case grpc, nats
+    }
+
+    func validate() throws {
+        guard (1...100_000).contains(devices) else { throw ValidationError("--devices must be 1 to 100000") }
+        guard heartbeat >= .milliseconds(100) else { throw ValidationError("--heartbeat must be at least 100ms") }
+        guard heartbeat < ttl else {
+            throw ValidationError("--heartbeat (\(heartbeat)) must be shorter than --ttl (\(ttl)), or devices expire")
+        }
+        guard (0...0.5).contains(churn) else { throw ValidationError("--churn must be 0 to 0.5") }
+        guard statusEvery >= .milliseconds(250) else { throw ValidationError("--status-every must be at least 250ms") }
+        if let connections, !(1...64).contains(connections) {
+            throw ValidationError("--connections must be 1 to 64")
+        }
+        if via == .grpc, !natsServers.isEmpty { throw ValidationError("--nats needs --via nats") }
+    }
+
+    func run() async throws {
+        let server = self.server ?? ProcessInfo.processInfo.environment["PRISM_SERVER"] ?? PrismClient.defaultServer
+        let settings = SimulatorSettings(
+            devices: devices, server: server, namespace: namespace, heartbeat: heartbeat, ttl: ttl, churn: churn,
+            via: via == .grpc
+                ? .grpc
+                : .nats(
+                    servers: natsServers.isEmpty ? ["nats://127.0.0.1:4222"] : natsServers,
+                    subjectPrefix: natsPrefix),
+            seed: seed, connections: connections)
+        let simulator = try Simulator(settings: settings)
+        do {
+            try await simulator.start()
+        } catch {
+            await simulator.stop()
+            throw ExitFailure("cannot start the fleet: \(error)")
+        }
+        Self.printError(
+            "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(server), "
+                + "commands via \(via.rawValue); Ctrl-C stops")
+        let status = Task { await Self.printStatus(of: simulator, every: statusEvery) }
+        let reason = await StopRequests.next(after: duration)
+        status.cancel()
+        Self.printStatusLine(simulator.counters.snapshot(), devices: devices, previous: nil, interval: .zero)
+        Self.printError("prism-iot-sim: \(reason); unregistering \(devices) devices")
+        let unregistered = await simulator.stop()
+        Self.printError("prism-iot-sim: unregistered \(unregistered) of \(devices) devices")
+    }
+
+    static func printStatus(of simulator: Simulator, every interval: Duration) async {
+        var previous: SimulatorStatus?
+        while (try? await Task.sleep(for: interval)) != nil {
+            let current = simulator.counters.snapshot()
+            printStatusLine(current, devices: simulator.profiles.count, previous: previous, interval: interval)
+            previous = current
+        }
+    }
+
+    static func printStatusLine(_ status: SimulatorStatus, devices: Int, previous: SimulatorStatus?, interval: Duration)
+    {
+        let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false))
+        let line = "\(time) " + status.line(devices: devices, since: previous, over: interval) + "\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func parseDuration(_ text: String) throws -> Duration {
+        do {
+            return try DurationText.parse(text)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// Prints its message and exits 1.
+struct ExitFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
