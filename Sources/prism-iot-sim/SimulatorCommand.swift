@@ -54,7 +54,9 @@ struct SimulatorCommand: AsyncParsableCommand {
         guard (1...100_000).contains(devices) else { throw ValidationError("--devices must be 1 to 100000") }
         guard heartbeat >= .milliseconds(100) else { throw ValidationError("--heartbeat must be at least 100ms") }
         guard heartbeat < ttl else {
-            throw ValidationError("--heartbeat (\(heartbeat)) must be shorter than --ttl (\(ttl)), or devices expire")
+            throw ValidationError(
+                "--heartbeat (\(DurationText.format(heartbeat))) must be shorter than --ttl "
+                    + "(\(DurationText.format(ttl))), or devices expire between heartbeats")
         }
         guard (0...0.5).contains(churn) else { throw ValidationError("--churn must be 0 to 0.5") }
         guard statusEvery >= .milliseconds(250) else { throw ValidationError("--status-every must be at least 250ms") }
