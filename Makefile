@@ -45,8 +45,10 @@ proto:
 	@scripts/install-deps.sh protobuf-compiler libprotobuf-dev
 	scripts/generate-proto.sh
 
-demo:
-	@echo "make demo: coming soon — the IoT demo lands with issue 8 (prismd, the simulator and prism-top)."
+## The IoT demo: prismd, 200 simulated devices, scripted multicasts, then prism-top (see demo/README.md).
+demo: deps
+	$(SWIFT) build
+	demo/run.sh
 
 clean:
 	rm -rf .build .build-fuzz .build-proto

@@ -51,6 +51,8 @@ public struct StatsSnapshot: Sendable {
         public var delivered = 0
         public var failed = 0
         public var timeouts = 0
+
+        public init() {}
     }
 
     /// Percentiles of a latency histogram, in microseconds.

@@ -20,7 +20,9 @@ public enum BatchWriter {
             flat.view = view
             flat.selection[view] = -1
             let rows = TopReducer.rowCount(flat, view) + 4
-            let lines = TopRenderer.render(flat, width: width, height: max(TopRenderer.minimumHeight, rows + 1)).lines
+            let lines = TopRenderer.render(
+                flat, width: width, height: max(TopRenderer.minimumHeight, rows + 1), stacking: false
+            ).lines
             // Rows 3... hold the table; drop the tabs line and the key hints.
             let table = lines.dropFirst(3).dropLast().reversed().drop { $0.isEmpty }.reversed()
             sections.append("== \(view.title)\n" + table.joined(separator: "\n"))

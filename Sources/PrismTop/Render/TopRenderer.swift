@@ -6,7 +6,9 @@ public enum TopRenderer {
     /// From this many rows, the three views are stacked instead of tabbed.
     public static let stackedHeight = 40
 
-    public static func render(_ state: TopState, width: Int, height: Int) -> CellGrid {
+    /// - Parameter stacking: false draws only the current view however tall the grid is (batch mode
+    ///   renders each view's whole table on its own).
+    public static func render(_ state: TopState, width: Int, height: Int, stacking: Bool = true) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         guard width >= minimumWidth, height >= minimumHeight else {
             let notice = "terminal too small: \(width)x\(height), prism-top needs \(minimumWidth)x\(minimumHeight)"
@@ -20,7 +22,7 @@ public enum TopRenderer {
         let body = 3..<(height - 1)
         if state.showingHelp {
             help(state, into: &grid, rows: body)
-        } else if height >= stackedHeight {
+        } else if stacking, height >= stackedHeight {
             let share = body.count / 3
             var top = body.lowerBound
             for (index, view) in TopView.allCases.enumerated() {
