@@ -170,7 +170,10 @@ let package = Package(
             dependencies: ["PrismAPI", "PrismFilter", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(
             name: "PrismServerTests",
-            dependencies: ["PrismServer", "PrismClient", "PrismRegistry", "PrismAPI", "PrismFilter"]),
+            dependencies: [
+                "PrismServer", "PrismClient", "PrismRegistry", "PrismAPI", "PrismFilter",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(name: "PrismTopTests", dependencies: ["PrismTop"], exclude: ["golden"]),
         .testTarget(name: "PrismSimulatorTests", dependencies: ["PrismSimulator", "PrismFilter"]),
         .testTarget(
