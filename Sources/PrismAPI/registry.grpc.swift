@@ -130,6 +130,19 @@ public enum Prism_Registry_V1_MulticastRegistry: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "AckBatch" metadata.
+        public enum AckBatch: Sendable {
+            /// Request type for "AckBatch".
+            public typealias Input = Prism_Registry_V1_AckBatchRequest
+            /// Response type for "AckBatch".
+            public typealias Output = Prism_Registry_V1_AckBatchResponse
+            /// Descriptor for "AckBatch".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "prism.registry.v1.MulticastRegistry"),
+                method: "AckBatch",
+                type: .unary
+            )
+        }
         /// Namespace for "Watch" metadata.
         public enum Watch: Sendable {
             /// Request type for "Watch".
@@ -153,6 +166,7 @@ public enum Prism_Registry_V1_MulticastRegistry: Sendable {
             Multicast.descriptor,
             Subscribe.descriptor,
             Ack.descriptor,
+            AckBatch.descriptor,
             Watch.descriptor
         ]
     }
@@ -323,6 +337,25 @@ extension Prism_Registry_V1_MulticastRegistry {
             request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_AckRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_AckResponse>
+
+        /// Handle the "AckBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Acknowledges many messages in one call (a gateway, or a link carrying many devices); each ack gets
+        /// > its own result, so one that comes too late does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Prism_Registry_V1_AckBatchRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Prism_Registry_V1_AckBatchResponse` messages.
+        func ackBatch(
+            request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_AckBatchRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_AckBatchResponse>
 
         /// Handle the "Watch" method.
         ///
@@ -495,6 +528,25 @@ extension Prism_Registry_V1_MulticastRegistry {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_AckResponse>
 
+        /// Handle the "AckBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Acknowledges many messages in one call (a gateway, or a link carrying many devices); each ack gets
+        /// > its own result, so one that comes too late does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Prism_Registry_V1_AckBatchRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Prism_Registry_V1_AckBatchResponse` message.
+        func ackBatch(
+            request: GRPCCore.ServerRequest<Prism_Registry_V1_AckBatchRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_AckBatchResponse>
+
         /// Handle the "Watch" method.
         ///
         /// > Source IDL Documentation:
@@ -665,6 +717,25 @@ extension Prism_Registry_V1_MulticastRegistry {
             context: GRPCCore.ServerContext
         ) async throws -> Prism_Registry_V1_AckResponse
 
+        /// Handle the "AckBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Acknowledges many messages in one call (a gateway, or a link carrying many devices); each ack gets
+        /// > its own result, so one that comes too late does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A `Prism_Registry_V1_AckBatchRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Prism_Registry_V1_AckBatchResponse` to respond with.
+        func ackBatch(
+            request: Prism_Registry_V1_AckBatchRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Prism_Registry_V1_AckBatchResponse
+
         /// Handle the "Watch" method.
         ///
         /// > Source IDL Documentation:
@@ -779,6 +850,17 @@ extension Prism_Registry_V1_MulticastRegistry.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Prism_Registry_V1_MulticastRegistry.Method.AckBatch.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_AckBatchRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_AckBatchResponse>(),
+            handler: { request, context in
+                try await self.ackBatch(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Prism_Registry_V1_MulticastRegistry.Method.Watch.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_WatchRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_Event>(),
@@ -877,6 +959,17 @@ extension Prism_Registry_V1_MulticastRegistry.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_AckResponse> {
         let response = try await self.ack(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func ackBatch(
+        request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_AckBatchRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_AckBatchResponse> {
+        let response = try await self.ackBatch(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -999,6 +1092,19 @@ extension Prism_Registry_V1_MulticastRegistry.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_AckResponse> {
         return GRPCCore.ServerResponse<Prism_Registry_V1_AckResponse>(
             message: try await self.ack(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func ackBatch(
+        request: GRPCCore.ServerRequest<Prism_Registry_V1_AckBatchRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_AckBatchResponse> {
+        return GRPCCore.ServerResponse<Prism_Registry_V1_AckBatchResponse>(
+            message: try await self.ackBatch(
                 request: request.message,
                 context: context
             ),
@@ -1215,6 +1321,30 @@ extension Prism_Registry_V1_MulticastRegistry {
             deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_AckResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_AckResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AckBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Acknowledges many messages in one call (a gateway, or a link carrying many devices); each ack gets
+        /// > its own result, so one that comes too late does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Prism_Registry_V1_AckBatchRequest` message.
+        ///   - serializer: A serializer for `Prism_Registry_V1_AckBatchRequest` messages.
+        ///   - deserializer: A deserializer for `Prism_Registry_V1_AckBatchResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func ackBatch<Result>(
+            request: GRPCCore.ClientRequest<Prism_Registry_V1_AckBatchRequest>,
+            serializer: some GRPCCore.MessageSerializer<Prism_Registry_V1_AckBatchRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_AckBatchResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_AckBatchResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "Watch" method.
@@ -1527,6 +1657,41 @@ extension Prism_Registry_V1_MulticastRegistry {
             )
         }
 
+        /// Call the "AckBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Acknowledges many messages in one call (a gateway, or a link carrying many devices); each ack gets
+        /// > its own result, so one that comes too late does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Prism_Registry_V1_AckBatchRequest` message.
+        ///   - serializer: A serializer for `Prism_Registry_V1_AckBatchRequest` messages.
+        ///   - deserializer: A deserializer for `Prism_Registry_V1_AckBatchResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func ackBatch<Result>(
+            request: GRPCCore.ClientRequest<Prism_Registry_V1_AckBatchRequest>,
+            serializer: some GRPCCore.MessageSerializer<Prism_Registry_V1_AckBatchRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_AckBatchResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_AckBatchResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Prism_Registry_V1_MulticastRegistry.Method.AckBatch.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "Watch" method.
         ///
         /// > Source IDL Documentation:
@@ -1785,6 +1950,36 @@ extension Prism_Registry_V1_MulticastRegistry.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_AckRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_AckResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AckBatch" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Acknowledges many messages in one call (a gateway, or a link carrying many devices); each ack gets
+    /// > its own result, so one that comes too late does not fail the others.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Prism_Registry_V1_AckBatchRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func ackBatch<Result>(
+        request: GRPCCore.ClientRequest<Prism_Registry_V1_AckBatchRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_AckBatchResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.ackBatch(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_AckBatchRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_AckBatchResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2073,6 +2268,40 @@ extension Prism_Registry_V1_MulticastRegistry.ClientProtocol {
             metadata: metadata
         )
         return try await self.ack(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AckBatch" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Acknowledges many messages in one call (a gateway, or a link carrying many devices); each ack gets
+    /// > its own result, so one that comes too late does not fail the others.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func ackBatch<Result>(
+        _ message: Prism_Registry_V1_AckBatchRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_AckBatchResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Prism_Registry_V1_AckBatchRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.ackBatch(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -41,13 +41,10 @@ final class PrismdProcess {
         grpc = String(address)
     }
 
+    var usage: ProcessUsage { ProcessUsage(pid: process.processIdentifier) }
+
     /// Resident memory in MiB, from /proc.
-    var residentMiB: Double {
-        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-        return kilobytes / 1024
-    }
+    var residentMiB: Double { usage.residentMiB }
 
     func stop() {
         process.terminate()

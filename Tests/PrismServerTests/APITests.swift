@@ -123,6 +123,53 @@ struct APITests {
         try await server.stop()
     }
 
+    @Test("AckBatch: each ack gets its own result, replies reach the sender, and a too-large batch is refused")
+    func ackBatch() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        for index in 1...3 { try await client.register("meter-\(index)", metadata: ["group": "m"]) }
+        let messages = try await client.subscribe(["meter-1", "meter-2", "meter-3"])
+        let gateway = Task {
+            var received: [Prism_Registry_V1_SubscribedMessage] = []
+            for try await message in messages {
+                received.append(message)
+                if received.count == 3 { break }
+            }
+            let byIdentity = Dictionary(uniqueKeysWithValues: received.map { ($0.identity, $0.messageID) })
+            return try await client.ack([
+                Acknowledgement(messageID: byIdentity["meter-1"]!, reply: Array("41.5".utf8)),
+                Acknowledgement(messageID: "no-such-message"),
+                Acknowledgement(messageID: byIdentity["meter-2"]!, error: "meter offline"),
+                Acknowledgement(messageID: byIdentity["meter-3"]!, reply: Array(repeating: 0x20, count: 5000)),
+                Acknowledgement(messageID: byIdentity["meter-1"]!),
+            ])
+        }
+        let report = try await client.multicast(
+            MulticastOptions(filter: #"group == "m""#, payload: Array("read".utf8), ack: true, ackTimeout: .seconds(2)))
+        let outcomes = try await gateway.value
+        #expect(outcomes.count == 5)
+        #expect(outcomes[0] == nil)
+        #expect(outcomes[2] == nil)
+        for (index, expected) in [(1, RPCError.Code.notFound), (3, .invalidArgument), (4, .notFound)] {
+            guard case .rejected(let code, _)? = outcomes[index] else {
+                Issue.record("ack \(index): \(String(describing: outcomes[index]))")
+                continue
+            }
+            #expect(code == expected, "ack \(index)")
+        }
+        let byIdentity = Dictionary(uniqueKeysWithValues: report.statuses.map { ($0.identity, $0) })
+        #expect(byIdentity["meter-1"]?.status == .delivered)
+        #expect(byIdentity["meter-1"]?.reply == Data("41.5".utf8))
+        #expect(byIdentity["meter-2"]?.status == .failed)
+        #expect(byIdentity["meter-2"]?.error == "meter offline")
+        #expect(byIdentity["meter-3"]?.status == .timeout, "the refused 5,000-byte reply did not ack it")
+        await expectRejected(.invalidArgument) {
+            _ = try await client.ack(Array(repeating: Acknowledgement(messageID: "x"), count: 10_001))
+        }
+        await client.close()
+        try await server.stop()
+    }
+
     @Test("watch streams events in order, filtered, and resumes from a revision")
     func watch() async throws {
         let server = try await TestServer.start()

@@ -130,6 +130,36 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
         }
     }
 
+    func ackBatch(request: Prism_Registry_V1_AckBatchRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_AckBatchResponse
+    {
+        try await observer.observe("ack_batch", namespace: request.namespace, context: context) {
+            runtime, _ in
+            guard request.acks.count <= Self.maxAcksPerBatch else {
+                throw RegistryError(
+                    .invalidArgument, "\(request.acks.count) acks in one batch; at most \(Self.maxAcksPerBatch)")
+            }
+            var response = Prism_Registry_V1_AckBatchResponse()
+            response.results.reserveCapacity(request.acks.count)
+            for ack in request.acks {
+                var result = Prism_Registry_V1_AckResult()
+                result.messageID = ack.messageID
+                do throws(RegistryError) {
+                    try await runtime.coordinator.acknowledge(
+                        messageID: ack.messageID, error: ack.error.isEmpty ? nil : ack.error, reply: [UInt8](ack.reply))
+                } catch {
+                    let status = ErrorMapping.rpcError(error)
+                    result.code = Int32(status.code.rawValue)
+                    result.message = status.message
+                }
+                response.results.append(result)
+            }
+            return response
+        }
+    }
+
+    static let maxAcksPerBatch = 10_000
+
     /// protobuf's own limit for a Duration: about 10,000 years.
     static let maxDurationSeconds: Int64 = 315_576_000_000
     /// Graceful shutdown waits for calls in flight, so one multicast must not hold it for hours.

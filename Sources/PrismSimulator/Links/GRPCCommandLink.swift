@@ -3,14 +3,17 @@ import PrismClient
 import Synchronization
 
 /// Commands over prismd's Subscribe streams, one stream per group of devices (as a gateway would hold
-/// one link for the devices behind it). A stream that ends, when prismd restarts say, is opened again.
+/// one link for the devices behind it), and acks in batches. A stream that ends, when prismd restarts
+/// say, is opened again.
 public final class GRPCCommandLink: CommandLink {
     private let client: PrismClient
+    private let acks: AckBatcher
     private let streams = Mutex<[Task<Void, Never>]>([])
     private let reconnectDelay: Duration
 
     public init(client: PrismClient, reconnectDelay: Duration = .seconds(1)) {
         self.client = client
+        acks = AckBatcher(client: client)
         self.reconnectDelay = reconnectDelay
     }
 
@@ -42,7 +45,7 @@ public final class GRPCCommandLink: CommandLink {
     }
 
     public func acknowledge(_ command: ReceivedCommand, error: String?, reply: [UInt8]) async throws {
-        try await client.ack(messageID: command.messageID, error: error, reply: reply)
+        try await acks.acknowledge(Acknowledgement(messageID: command.messageID, error: error, reply: reply))
     }
 
     public func close() async {
