@@ -52,6 +52,19 @@ public enum Prism_Registry_V1_MulticastRegistry: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "HeartbeatBatch" metadata.
+        public enum HeartbeatBatch: Sendable {
+            /// Request type for "HeartbeatBatch".
+            public typealias Input = Prism_Registry_V1_HeartbeatBatchRequest
+            /// Response type for "HeartbeatBatch".
+            public typealias Output = Prism_Registry_V1_HeartbeatBatchResponse
+            /// Descriptor for "HeartbeatBatch".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "prism.registry.v1.MulticastRegistry"),
+                method: "HeartbeatBatch",
+                type: .unary
+            )
+        }
         /// Namespace for "Unregister" metadata.
         public enum Unregister: Sendable {
             /// Request type for "Unregister".
@@ -160,6 +173,7 @@ public enum Prism_Registry_V1_MulticastRegistry: Sendable {
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Register.descriptor,
             Heartbeat.descriptor,
+            HeartbeatBatch.descriptor,
             Unregister.descriptor,
             Get.descriptor,
             Enumerate.descriptor,
@@ -233,6 +247,25 @@ extension Prism_Registry_V1_MulticastRegistry {
             request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_HeartbeatRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_HeartbeatResponse>
+
+        /// Handle the "HeartbeatBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Renews many identities in one call (a gateway heartbeating for the devices behind it); each gets
+        /// > its own result, so one that expired does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Prism_Registry_V1_HeartbeatBatchRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Prism_Registry_V1_HeartbeatBatchResponse` messages.
+        func heartbeatBatch(
+            request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_HeartbeatBatchRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_HeartbeatBatchResponse>
 
         /// Handle the "Unregister" method.
         ///
@@ -424,6 +457,25 @@ extension Prism_Registry_V1_MulticastRegistry {
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_HeartbeatResponse>
 
+        /// Handle the "HeartbeatBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Renews many identities in one call (a gateway heartbeating for the devices behind it); each gets
+        /// > its own result, so one that expired does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Prism_Registry_V1_HeartbeatBatchRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Prism_Registry_V1_HeartbeatBatchResponse` message.
+        func heartbeatBatch(
+            request: GRPCCore.ServerRequest<Prism_Registry_V1_HeartbeatBatchRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_HeartbeatBatchResponse>
+
         /// Handle the "Unregister" method.
         ///
         /// > Source IDL Documentation:
@@ -612,6 +664,25 @@ extension Prism_Registry_V1_MulticastRegistry {
             context: GRPCCore.ServerContext
         ) async throws -> Prism_Registry_V1_HeartbeatResponse
 
+        /// Handle the "HeartbeatBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Renews many identities in one call (a gateway heartbeating for the devices behind it); each gets
+        /// > its own result, so one that expired does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A `Prism_Registry_V1_HeartbeatBatchRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Prism_Registry_V1_HeartbeatBatchResponse` to respond with.
+        func heartbeatBatch(
+            request: Prism_Registry_V1_HeartbeatBatchRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Prism_Registry_V1_HeartbeatBatchResponse
+
         /// Handle the "Unregister" method.
         ///
         /// > Source IDL Documentation:
@@ -784,6 +855,17 @@ extension Prism_Registry_V1_MulticastRegistry.StreamingServiceProtocol {
             }
         )
         router.registerHandler(
+            forMethod: Prism_Registry_V1_MulticastRegistry.Method.HeartbeatBatch.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_HeartbeatBatchRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_HeartbeatBatchResponse>(),
+            handler: { request, context in
+                try await self.heartbeatBatch(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
             forMethod: Prism_Registry_V1_MulticastRegistry.Method.Unregister.descriptor,
             deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_UnregisterRequest>(),
             serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_UnregisterResponse>(),
@@ -893,6 +975,17 @@ extension Prism_Registry_V1_MulticastRegistry.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_HeartbeatResponse> {
         let response = try await self.heartbeat(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func heartbeatBatch(
+        request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_HeartbeatBatchRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_HeartbeatBatchResponse> {
+        let response = try await self.heartbeatBatch(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1010,6 +1103,19 @@ extension Prism_Registry_V1_MulticastRegistry.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_HeartbeatResponse> {
         return GRPCCore.ServerResponse<Prism_Registry_V1_HeartbeatResponse>(
             message: try await self.heartbeat(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func heartbeatBatch(
+        request: GRPCCore.ServerRequest<Prism_Registry_V1_HeartbeatBatchRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Prism_Registry_V1_HeartbeatBatchResponse> {
+        return GRPCCore.ServerResponse<Prism_Registry_V1_HeartbeatBatchResponse>(
+            message: try await self.heartbeatBatch(
                 request: request.message,
                 context: context
             ),
@@ -1187,6 +1293,30 @@ extension Prism_Registry_V1_MulticastRegistry {
             deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_HeartbeatResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_HeartbeatResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "HeartbeatBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Renews many identities in one call (a gateway heartbeating for the devices behind it); each gets
+        /// > its own result, so one that expired does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Prism_Registry_V1_HeartbeatBatchRequest` message.
+        ///   - serializer: A serializer for `Prism_Registry_V1_HeartbeatBatchRequest` messages.
+        ///   - deserializer: A deserializer for `Prism_Registry_V1_HeartbeatBatchResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func heartbeatBatch<Result>(
+            request: GRPCCore.ClientRequest<Prism_Registry_V1_HeartbeatBatchRequest>,
+            serializer: some GRPCCore.MessageSerializer<Prism_Registry_V1_HeartbeatBatchRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_HeartbeatBatchResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_HeartbeatBatchResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "Unregister" method.
@@ -1452,6 +1582,41 @@ extension Prism_Registry_V1_MulticastRegistry {
             try await self.client.unary(
                 request: request,
                 descriptor: Prism_Registry_V1_MulticastRegistry.Method.Heartbeat.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "HeartbeatBatch" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Renews many identities in one call (a gateway heartbeating for the devices behind it); each gets
+        /// > its own result, so one that expired does not fail the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Prism_Registry_V1_HeartbeatBatchRequest` message.
+        ///   - serializer: A serializer for `Prism_Registry_V1_HeartbeatBatchRequest` messages.
+        ///   - deserializer: A deserializer for `Prism_Registry_V1_HeartbeatBatchResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func heartbeatBatch<Result>(
+            request: GRPCCore.ClientRequest<Prism_Registry_V1_HeartbeatBatchRequest>,
+            serializer: some GRPCCore.MessageSerializer<Prism_Registry_V1_HeartbeatBatchRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_HeartbeatBatchResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_HeartbeatBatchResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Prism_Registry_V1_MulticastRegistry.Method.HeartbeatBatch.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -1787,6 +1952,36 @@ extension Prism_Registry_V1_MulticastRegistry.ClientProtocol {
         )
     }
 
+    /// Call the "HeartbeatBatch" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Renews many identities in one call (a gateway heartbeating for the devices behind it); each gets
+    /// > its own result, so one that expired does not fail the others.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Prism_Registry_V1_HeartbeatBatchRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func heartbeatBatch<Result>(
+        request: GRPCCore.ClientRequest<Prism_Registry_V1_HeartbeatBatchRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_HeartbeatBatchResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.heartbeatBatch(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_HeartbeatBatchRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_HeartbeatBatchResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
     /// Call the "Unregister" method.
     ///
     /// > Source IDL Documentation:
@@ -2076,6 +2271,40 @@ extension Prism_Registry_V1_MulticastRegistry.ClientProtocol {
             metadata: metadata
         )
         return try await self.heartbeat(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "HeartbeatBatch" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Renews many identities in one call (a gateway heartbeating for the devices behind it); each gets
+    /// > its own result, so one that expired does not fail the others.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func heartbeatBatch<Result>(
+        _ message: Prism_Registry_V1_HeartbeatBatchRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Prism_Registry_V1_HeartbeatBatchResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Prism_Registry_V1_HeartbeatBatchRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.heartbeatBatch(
             request: request,
             options: options,
             onResponse: handleResponse

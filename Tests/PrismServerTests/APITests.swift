@@ -170,6 +170,37 @@ struct APITests {
         try await server.stop()
     }
 
+    @Test("HeartbeatBatch: each renewal gets its own result; patches and TTLs apply as in Heartbeat")
+    func heartbeatBatch() async throws {
+        let server = try await TestServer.start()
+        let client = try server.client()
+        try await client.register("valve-1", metadata: ["battery": 0.9], ttl: .seconds(5))
+        try await client.register("valve-2", metadata: ["battery": 0.8], ttl: .seconds(5))
+        let outcomes = try await client.heartbeat([
+            HeartbeatRenewal(identity: "valve-1", ttl: .seconds(600), metadataPatch: ["battery": 0.7]),
+            HeartbeatRenewal(identity: "never-registered"),
+            HeartbeatRenewal(identity: "valve-2"),
+        ])
+        #expect(outcomes.count == 3)
+        #expect(outcomes[0] == nil)
+        #expect(outcomes[2] == nil)
+        guard case .rejected(let code, let message)? = outcomes[1] else {
+            Issue.record("the absent identity was renewed: \(String(describing: outcomes[1]))")
+            return
+        }
+        #expect(code == .notFound)
+        #expect(message.contains("never-registered"))
+        let renewed = try await client.get("valve-1")
+        #expect(renewed.metadataObject["battery"] == .double(0.7))
+        #expect(renewed.expiresAt.seconds - renewed.updatedAt.seconds >= 590, "the batch's TTL applied")
+        #expect(try await client.get("valve-2").metadataObject["battery"] == .double(0.8))
+        await expectRejected(.invalidArgument) {
+            _ = try await client.heartbeat(Array(repeating: HeartbeatRenewal(identity: "valve-1"), count: 10_001))
+        }
+        await client.close()
+        try await server.stop()
+    }
+
     @Test("watch streams events in order, filtered, and resumes from a revision")
     func watch() async throws {
         let server = try await TestServer.start()

@@ -48,7 +48,8 @@ struct DeviceBehaviourTests {
         #expect(reply["unit"] == "ppm")
         #expect((300...1500).contains(ppm))
         #expect(sensor.metadata["last_reading"] == .int(ppm))
-        #expect(outcome.effect == .report(["last_reading": .int(ppm)]))
+        #expect(outcome.effect == .none, "the next heartbeat reports it")
+        #expect(sensor.heartbeatPatch["last_reading"] == .int(ppm))
 
         var gateway = DeviceState(profile: try Self.first("gateway"))
         #expect(gateway.metadata["last_reading"] == nil, "gateways have no reading")

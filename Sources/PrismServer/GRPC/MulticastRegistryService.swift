@@ -39,6 +39,35 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
         }
     }
 
+    func heartbeatBatch(request: Prism_Registry_V1_HeartbeatBatchRequest, context: ServerContext) async throws
+        -> Prism_Registry_V1_HeartbeatBatchResponse
+    {
+        try await observer.observe("heartbeat_batch", namespace: request.namespace, context: context) {
+            runtime, _ in
+            guard request.heartbeats.count <= Self.maxBatch else {
+                throw RegistryError(
+                    .invalidArgument, "\(request.heartbeats.count) heartbeats in one batch; at most \(Self.maxBatch)")
+            }
+            var response = Prism_Registry_V1_HeartbeatBatchResponse()
+            response.results.reserveCapacity(request.heartbeats.count)
+            for heartbeat in request.heartbeats {
+                var result = Prism_Registry_V1_HeartbeatResult()
+                result.identity = heartbeat.identity
+                do throws(RegistryError) {
+                    let ttl = heartbeat.hasTtl ? try Self.duration(heartbeat.ttl, field: "ttl") : nil
+                    let patch = heartbeat.hasMetadataPatch ? JSONObject(protobuf: heartbeat.metadataPatch) : nil
+                    _ = try await runtime.coordinator.heartbeat(heartbeat.identity, ttl: ttl, metadataPatch: patch)
+                } catch {
+                    let status = ErrorMapping.rpcError(error)
+                    result.code = Int32(status.code.rawValue)
+                    result.message = status.message
+                }
+                response.results.append(result)
+            }
+            return response
+        }
+    }
+
     func unregister(request: Prism_Registry_V1_UnregisterRequest, context: ServerContext) async throws
         -> Prism_Registry_V1_UnregisterResponse
     {
@@ -135,9 +164,9 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
     {
         try await observer.observe("ack_batch", namespace: request.namespace, context: context) {
             runtime, _ in
-            guard request.acks.count <= Self.maxAcksPerBatch else {
+            guard request.acks.count <= Self.maxBatch else {
                 throw RegistryError(
-                    .invalidArgument, "\(request.acks.count) acks in one batch; at most \(Self.maxAcksPerBatch)")
+                    .invalidArgument, "\(request.acks.count) acks in one batch; at most \(Self.maxBatch)")
             }
             var response = Prism_Registry_V1_AckBatchResponse()
             response.results.reserveCapacity(request.acks.count)
@@ -158,7 +187,8 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
         }
     }
 
-    static let maxAcksPerBatch = 10_000
+    /// Items in one AckBatch or HeartbeatBatch: enough for a gateway, small enough to answer quickly.
+    static let maxBatch = 10_000
 
     /// protobuf's own limit for a Duration: about 10,000 years.
     static let maxDurationSeconds: Int64 = 315_576_000_000

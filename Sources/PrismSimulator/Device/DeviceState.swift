@@ -68,7 +68,9 @@ public struct DeviceState: Sendable {
                     "identity": .string(profile.identity), "kind": .string(profile.kind), "value": reading,
                     "unit": .string(Self.unit(for: profile.kind)),
                 ]),
-                effect: .report(["last_reading": reading]))
+                // The reply carries the reading; the registry gets it with the next heartbeat rather than a
+                // call per read, which would double the cost of reading a whole fleet.
+                effect: .none)
         case .reboot:
             return CommandOutcome(reply: .object(["status": "rebooting"]), effect: .reboot)
         case .updateFirmware(let version):

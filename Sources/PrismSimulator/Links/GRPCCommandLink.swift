@@ -7,13 +7,13 @@ import Synchronization
 /// say, is opened again.
 public final class GRPCCommandLink: CommandLink {
     private let client: PrismClient
-    private let acks: AckBatcher
+    private let acks: CallBatcher<Acknowledgement>
     private let streams = Mutex<[Task<Void, Never>]>([])
     private let reconnectDelay: Duration
 
     public init(client: PrismClient, reconnectDelay: Duration = .seconds(1)) {
         self.client = client
-        acks = AckBatcher(client: client)
+        acks = CallBatcher { acknowledgements throws(PrismClientError) in try await client.ack(acknowledgements) }
         self.reconnectDelay = reconnectDelay
     }
 
@@ -45,7 +45,7 @@ public final class GRPCCommandLink: CommandLink {
     }
 
     public func acknowledge(_ command: ReceivedCommand, error: String?, reply: [UInt8]) async throws {
-        try await acks.acknowledge(Acknowledgement(messageID: command.messageID, error: error, reply: reply))
+        try await acks.submit(Acknowledgement(messageID: command.messageID, error: error, reply: reply))
     }
 
     public func close() async {

@@ -24,17 +24,20 @@ actor SimulatedDevice {
     private var isRegistered = false
     private var lastAdvance = ContinuousClock.now
     private let client: PrismClient
+    /// Heartbeats of the devices sharing this device's connection leave in batches.
+    private let heartbeats: CallBatcher<HeartbeatRenewal>
     private let link: any CommandLink
     private let settings: SimulatorSettings
     private let counters: SimulatorCounters
 
     init(
-        profile: DeviceProfile, client: PrismClient, link: any CommandLink, settings: SimulatorSettings,
-        counters: SimulatorCounters
+        profile: DeviceProfile, client: PrismClient, heartbeats: CallBatcher<HeartbeatRenewal>,
+        link: any CommandLink, settings: SimulatorSettings, counters: SimulatorCounters
     ) {
         identity = profile.identity
         state = DeviceState(profile: profile)
         self.client = client
+        self.heartbeats = heartbeats
         self.link = link
         self.settings = settings
         self.counters = counters
@@ -124,7 +127,8 @@ actor SimulatedDevice {
         advanceClock()
         guard isRegistered else { return await register() }
         do {
-            try await client.heartbeat(identity, ttl: settings.ttl, metadataPatch: state.heartbeatPatch)
+            try await heartbeats.submit(
+                HeartbeatRenewal(identity: identity, ttl: settings.ttl, metadataPatch: state.heartbeatPatch))
             counters.heartbeats.add(1, ordering: .relaxed)
         } catch {
             await recover(from: error)
@@ -134,7 +138,7 @@ actor SimulatedDevice {
     /// Renews the registration with a metadata patch; returns why it failed, or nil.
     private func report(_ patch: JSONObject) async -> String? {
         do {
-            try await client.heartbeat(identity, ttl: settings.ttl, metadataPatch: patch)
+            try await heartbeats.submit(HeartbeatRenewal(identity: identity, ttl: settings.ttl, metadataPatch: patch))
             return nil
         } catch {
             await recover(from: error)

@@ -25,12 +25,16 @@ public final class Simulator: Sendable {
             links = [try NATSCommandLink(servers: servers, namespace: settings.namespace, subjectPrefix: subjectPrefix)]
         }
         self.clients = clients
+        let heartbeats = clients.map { client in
+            CallBatcher<HeartbeatRenewal> { renewals throws(PrismClientError) in try await client.heartbeat(renewals) }
+        }
         let counters = self.counters
         var devices: [String: SimulatedDevice] = [:]
         for (index, profile) in profiles.enumerated() {
             devices[profile.identity] = SimulatedDevice(
-                profile: profile, client: clients[index % clients.count], link: links[index % links.count],
-                settings: settings, counters: counters)
+                profile: profile, client: clients[index % clients.count],
+                heartbeats: heartbeats[index % clients.count], link: links[index % links.count], settings: settings,
+                counters: counters)
         }
         self.devices = devices
     }

@@ -1,12 +1,15 @@
 import PrismClient
 import Synchronization
 
-/// Acks that arrive while a batch is on its way wait and leave together when it returns: one AckBatch
-/// call carries everything that came meanwhile. Ten thousand devices answering a multicast cost a few
-/// dozen calls instead of ten thousand, and a lone ack still leaves at once.
-final class AckBatcher: Sendable {
+/// Calls that arrive while a batch is on its way wait and leave together when it returns: one batch
+/// call (AckBatch, HeartbeatBatch) carries everything that came meanwhile. Ten thousand devices acking a
+/// multicast, or heartbeating every few seconds, cost a few dozen calls instead of ten thousand, and a
+/// lone call still leaves at once.
+final class CallBatcher<Item: Sendable>: Sendable {
+    typealias Send = @Sendable ([Item]) async throws(PrismClientError) -> [PrismClientError?]
+
     private struct Waiting {
-        var acknowledgement: Acknowledgement
+        var item: Item
         var continuation: CheckedContinuation<PrismClientError?, Never>
     }
 
@@ -15,19 +18,19 @@ final class AckBatcher: Sendable {
         var sending = false
     }
 
-    /// prismd takes at most 10,000 per call; smaller batches return sooner and keep acks flowing.
-    static let maxBatch = 1000
+    /// prismd takes at most 10,000 per call; smaller batches return sooner and keep calls flowing.
+    static var maxBatch: Int { 1000 }
 
-    private let client: PrismClient
+    private let send: Send
     private let state = Mutex(State())
 
-    init(client: PrismClient) { self.client = client }
+    init(send: @escaping Send) { self.send = send }
 
-    /// Returns once prismd has taken the ack; throws why it did not (NOT_FOUND: the sender stopped waiting).
-    func acknowledge(_ acknowledgement: Acknowledgement) async throws(PrismClientError) {
+    /// Returns once prismd has taken the item; throws why it did not.
+    func submit(_ item: Item) async throws(PrismClientError) {
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<PrismClientError?, Never>) in
             let startSending = state.withLock { state -> Bool in
-                state.queue.append(Waiting(acknowledgement: acknowledgement, continuation: continuation))
+                state.queue.append(Waiting(item: item, continuation: continuation))
                 guard !state.sending else { return false }
                 state.sending = true
                 return true
@@ -47,7 +50,7 @@ final class AckBatcher: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let outcomes = try await client.ack(batch.map(\.acknowledgement))
+                let outcomes = try await send(batch.map(\.item))
                 for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
             } catch {
                 for waiting in batch { waiting.continuation.resume(returning: error) }
