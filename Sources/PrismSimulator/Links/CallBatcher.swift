@@ -3,8 +3,11 @@ import Synchronization
 
 /// Calls that arrive while a batch is on its way wait and leave together when it returns: one batch
 /// call (AckBatch, HeartbeatBatch) carries everything that came meanwhile. Ten thousand devices acking a
-/// multicast, or heartbeating every few seconds, cost a few dozen calls instead of ten thousand, and a
-/// lone call still leaves at once.
+/// multicast, or heartbeating every few seconds, cost a few dozen calls instead of ten thousand.
+///
+/// A steady trickle (2,000 heartbeats a second spread evenly) would otherwise leave one at a time, each
+/// batch back before the next item comes; `linger` holds the first item of a batch that long so that
+/// others can join it.
 final class CallBatcher<Item: Sendable>: Sendable {
     typealias Send = @Sendable ([Item]) async throws(PrismClientError) -> [PrismClientError?]
 
@@ -22,9 +25,13 @@ final class CallBatcher<Item: Sendable>: Sendable {
     static var maxBatch: Int { 1000 }
 
     private let send: Send
+    private let linger: Duration
     private let state = Mutex(State())
 
-    init(send: @escaping Send) { self.send = send }
+    init(linger: Duration, send: @escaping Send) {
+        self.linger = linger
+        self.send = send
+    }
 
     /// Returns once prismd has taken the item; throws why it did not.
     func submit(_ item: Item) async throws(PrismClientError) {
@@ -41,6 +48,7 @@ final class CallBatcher<Item: Sendable>: Sendable {
     }
 
     private func sendUntilEmpty() async {
+        if linger > .zero { try? await Task.sleep(for: linger) }
         while true {
             let batch = state.withLock { state -> [Waiting] in
                 let batch = Array(state.queue.prefix(Self.maxBatch))

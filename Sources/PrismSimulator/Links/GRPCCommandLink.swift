@@ -13,7 +13,10 @@ public final class GRPCCommandLink: CommandLink {
 
     public init(client: PrismClient, reconnectDelay: Duration = .seconds(1)) {
         self.client = client
-        acks = CallBatcher { acknowledgements throws(PrismClientError) in try await client.ack(acknowledgements) }
+        // A sender waits for these, so they linger only a little.
+        acks = CallBatcher(linger: .milliseconds(2)) { acknowledgements throws(PrismClientError) in
+            try await client.ack(acknowledgements)
+        }
         self.reconnectDelay = reconnectDelay
     }
 

@@ -26,7 +26,10 @@ public final class Simulator: Sendable {
         }
         self.clients = clients
         let heartbeats = clients.map { client in
-            CallBatcher<HeartbeatRenewal> { renewals throws(PrismClientError) in try await client.heartbeat(renewals) }
+            // Nobody waits for a heartbeat, and a TTL is seconds long: 50 ms of lingering costs nothing.
+            CallBatcher<HeartbeatRenewal>(linger: .milliseconds(50)) { renewals throws(PrismClientError) in
+                try await client.heartbeat(renewals)
+            }
         }
         let counters = self.counters
         var devices: [String: SimulatedDevice] = [:]
