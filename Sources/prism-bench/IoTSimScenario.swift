@@ -14,7 +14,8 @@ struct IoTSimScenario: AsyncParsableCommand {
             lets the heartbeats settle, samples CPU and resident memory of both processes over --measure, then
             times --multicasts acked multicasts of {"command":"read"} to all devices (gateways refuse reads: they
             answer FAILED with their reason, which counts as answered), and finally the simulator's Ctrl-C,
-            which unregisters every device.
+            which unregisters every device. With --via nats, prismd uses the NATS messaging slot on
+            $PRISM_BENCH_NATS (default nats://127.0.0.1:4222) and the devices take commands from NATS directly.
             """)
 
     @Option(help: "Simulated devices.") var devices = 10_000
@@ -23,19 +24,29 @@ struct IoTSimScenario: AsyncParsableCommand {
     @Option(help: "Device TTL in seconds.") var ttl = 15
     @Option(help: "Seconds to sample CPU and heartbeats over.") var measure = 30
     @Option(help: "Acked multicasts to all devices.") var multicasts = 5
+    @Option(help: "How commands reach the devices: grpc or nats.") var via = "grpc"
     @Flag(help: "Print JSON (always).") var json = false
 
+    func validate() throws {
+        guard ["grpc", "nats"].contains(via) else { throw ValidationError("--via must be grpc or nats") }
+    }
+
     func run() async throws {
-        let prismd = try PrismdProcess(registry: backend)
+        let nats = ProcessInfo.processInfo.environment["PRISM_BENCH_NATS"] ?? "nats://127.0.0.1:4222"
+        let prismd = try PrismdProcess(
+            registry: backend,
+            messaging: via == "nats" ? "{ backend: nats, servers: [\"\(nats)\"] }" : "{ backend: inproc }")
         defer { prismd.stop() }
-        let simulator = try SimulatorProcess(arguments: [
-            "--devices", "\(devices)", "--server", prismd.grpc, "--namespace", "default", "--heartbeat",
-            "\(heartbeat)s", "--ttl", "\(ttl)s", "--churn", "0", "--status-every", "1s",
-        ])
+        let simulator = try SimulatorProcess(
+            arguments: [
+                "--devices", "\(devices)", "--server", prismd.grpc, "--namespace", "default", "--heartbeat",
+                "\(heartbeat)s", "--ttl", "\(ttl)s", "--churn", "0", "--status-every", "1s", "--via", via,
+            ] + (via == "nats" ? ["--nats", nats] : []))
         var report = JSONReport(scenario: "iot-sim")
         report.add("devices", devices)
         report.add("backend", .string(backend))
         report.add("heartbeat_s", heartbeat)
+        report.add("via", .string(via))
 
         let started = Stopwatch.now()
         try await simulator.waitForStatus(timeout: .seconds(120)) { $0.registered == devices }
@@ -75,12 +86,23 @@ struct IoTSimScenario: AsyncParsableCommand {
             report.add("multicast_refused", Int(response.failedCount))
             try await Task.sleep(for: .seconds(1))
         }
-        await client.close()
         report.add("multicast_answered", answered)
         report.add("multicast_unanswered", unanswered)
         report.add("multicast_ack_ms_median", Percentiles(latencies).median)
         report.add("multicast_ack_ms_max", Percentiles(latencies).value(at: 100))
         report.add("multicast_wall_ms_median", Percentiles(walls).median)
+
+        // Every device below 9.0 reports its new firmware to prismd before it acks: a heavier command.
+        let update = try await client.multicast(
+            MulticastOptions(
+                filter: nil, all: true, payload: Array(#"{"command":"update_firmware","version":"9.0.0"}"#.utf8),
+                contentType: "application/json", ack: true, ackTimeout: .seconds(60)))
+        report.add("update_firmware_delivered", Int(update.deliveredCount))
+        report.add("update_firmware_ms", Double(update.latency.seconds) * 1000 + Double(update.latency.nanos) / 1e6)
+        let updated = try await client.enumeratePage(
+            EnumerateOptions(filter: #"firmware == "9.0.0""#, pageSize: 1, includeMetadata: false))
+        report.add("update_firmware_enumerated", Int(updated.totalCount))
+        await client.close()
 
         let stopping = Stopwatch.now()
         let status = try await simulator.interrupt()

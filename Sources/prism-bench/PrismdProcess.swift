@@ -7,7 +7,8 @@ final class PrismdProcess {
     let grpc: String
     let directory: URL
 
-    init(registry: String) throws {
+    /// - Parameter messaging: the messaging slot as YAML flow text.
+    init(registry: String, messaging: String = "{ backend: inproc }") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("prism-bench-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("prism.yaml")
@@ -17,7 +18,7 @@ final class PrismdProcess {
             indexed_fields: [type]
             slots:
               registry: { backend: \(registry) }
-              messaging: { backend: inproc }
+              messaging: \(messaging)
         """.write(to: config, atomically: true, encoding: .utf8)
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("prismd")
