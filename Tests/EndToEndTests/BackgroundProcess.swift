@@ -53,14 +53,16 @@ final class BackgroundProcess: Sendable {
     var isRunning: Bool { process.isRunning }
     var processIdentifier: Int32 { process.processIdentifier }
 
-    /// Waits until stdout (or stderr) contains `text`; returns the whole output so far.
+    /// Waits until stdout (or stderr) contains `text`, looking only past the first `skipping` characters;
+    /// returns the whole output so far.
     @discardableResult
-    func waitFor(_ text: String, inStandardError: Bool = false, timeout: Duration = .seconds(20)) async throws -> String
-    {
+    func waitFor(
+        _ text: String, inStandardError: Bool = false, skipping: Int = 0, timeout: Duration = .seconds(20)
+    ) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let current = inStandardError ? standardError : standardOutput
-            if current.contains(text) { return current }
+            if current.dropFirst(skipping).contains(text) { return current }
             if !process.isRunning {
                 try await Task.sleep(for: .milliseconds(50))
                 let final = inStandardError ? standardError : standardOutput

@@ -145,6 +145,42 @@ struct SimulatorEndToEndTests {
         #expect(try await prismd.stop() == 0)
     }
 
+    @Test("prismd restarting: the simulator counts the outage, then registers and subscribes again by itself")
+    func prismdRestart() async throws {
+        var prismd = try await Self.startPrismd()
+        let simulator = try BackgroundProcess(
+            "prism-iot-sim",
+            [
+                "--devices", "20", "--server", prismd.grpc, "--heartbeat", "300ms", "--ttl", "2s", "--churn", "0",
+                "--status-every", "250ms",
+            ])
+        try await simulator.waitFor("registered=20 ")
+        #expect(try await prismd.stop() == 0)
+        let output = try await simulator.waitFor("registered=0 ")
+        let outage = output.count
+        let outageLine = output.split(separator: "\n").first { $0.contains("registered=0 ") } ?? ""
+        let errors = outageLine.split(separator: " ").first { $0.hasPrefix("errors=") }?.dropFirst(7)
+        #expect((errors.flatMap { Int($0) } ?? 0) > 0, "the failed heartbeats are counted: \(outageLine)")
+        let config = prismd.directory.appendingPathComponent("prism.yaml").path
+        prismd = try await Prismd.start(
+            directory: prismd.directory, extraArguments: ["--config", config, "--listen", prismd.grpc])
+        prismd.namespace = "iot"
+        try await simulator.waitFor("registered=20 ", skipping: outage)
+        // The Subscribe streams reopen within a second of prismd's return; until then a read finds nobody.
+        var answered = ""
+        for _ in 0..<40 where !answered.hasPrefix("targets=20 ") || answered.contains("no subscriber") {
+            try await Task.sleep(for: .milliseconds(250))
+            answered = try await prismd.prism([
+                "multicast", "--all", "--payload", #"{"command":"read"}"#, "--ack", "--timeout", "5s",
+            ]).standardOutput
+        }
+        #expect(answered.hasPrefix("targets=20 "), "\(answered)")
+        #expect(!answered.contains("no subscriber") && answered.contains("timeout=0 "), "\(answered)")
+        simulator.signal(SIGINT)
+        #expect(try await simulator.waitForExit() == 0)
+        #expect(try await prismd.stop() == 0)
+    }
+
     @Test("with churn, devices go silent, expire, and come back")
     func churn() async throws {
         let prismd = try await Self.startPrismd()

@@ -141,18 +141,22 @@ actor SimulatedDevice {
             try await heartbeats.submit(HeartbeatRenewal(identity: identity, ttl: settings.ttl, metadataPatch: patch))
             return nil
         } catch {
+            // Registering again sends the whole metadata, the change included.
             await recover(from: error)
             return isRegistered ? nil : error.description
         }
     }
 
     /// NOT_FOUND means the registry let the device go (it expired, or prismd lost it): register again
-    /// with everything. Anything else is counted; the next heartbeat tries again.
+    /// with everything. Anything else (prismd unreachable, say) is counted, and the device counts as
+    /// unregistered, so its next heartbeat registers it again with everything: after an outage prismd
+    /// may have lost it.
     private func recover(from error: PrismClientError) async {
         if case .rejected(let code, _) = error, code == .notFound {
             await register()
         } else {
             counters.callErrors.add(1, ordering: .relaxed)
+            setRegistered(false)
         }
     }
 
