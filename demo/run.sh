@@ -13,19 +13,30 @@ workdir=$(mktemp -d "${TMPDIR:-/tmp}/prism-demo.XXXXXX")
 prismd_pid=""
 simulator_pid=""
 
+# Sends $2 to process $1 and waits up to 20 s for it to exit, then kills it.
+stop_process() {
+    kill "-$2" "$1" 2>/dev/null || return 0
+    local deadline=$((SECONDS + 20))
+    while kill -0 "$1" 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "demo: process $1 did not stop within 20 s; killing it" >&2
+            kill -KILL "$1" 2>/dev/null || true
+            break
+        fi
+        sleep 0.1
+    done
+    wait "$1" 2>/dev/null || true
+}
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    # The simulator unregisters its devices on SIGINT, so stop it before prismd.
-    if [ -n "$simulator_pid" ] && kill -0 "$simulator_pid" 2>/dev/null; then
-        kill -INT "$simulator_pid" 2>/dev/null || true
-        wait "$simulator_pid" 2>/dev/null || true
+    # The simulator unregisters its devices on SIGINT, so it stops before prismd.
+    if [ -n "$simulator_pid" ]; then
+        stop_process "$simulator_pid" INT
         tail -n 1 "$workdir/simulator.log" 2>/dev/null | sed 's/^/demo: simulator: /' || true
     fi
-    if [ -n "$prismd_pid" ] && kill -0 "$prismd_pid" 2>/dev/null; then
-        kill -TERM "$prismd_pid" 2>/dev/null || true
-        wait "$prismd_pid" 2>/dev/null || true
-    fi
+    if [ -n "$prismd_pid" ]; then stop_process "$prismd_pid" TERM; fi
     rm -rf "$workdir"
     echo "demo: stopped prismd and the simulator"
     exit "$status"
@@ -58,16 +69,17 @@ grpc_port=$(free_port)
 http_port=$(free_port)
 export PRISM_SERVER="127.0.0.1:$grpc_port" PRISM_NAMESPACE=iot PRISM_BIN="$bin"
 
-"$bin/prismd" --config demo/prismd.yaml --listen "$PRISM_SERVER" --http "127.0.0.1:$http_port" \
+# setsid: a Ctrl-C at the terminal reaches this script (which stops both in order), not them directly.
+setsid "$bin/prismd" --config demo/prismd.yaml --listen "$PRISM_SERVER" --http "127.0.0.1:$http_port" \
     --data-dir "$workdir/data" >"$workdir/prismd.log" 2>&1 &
 prismd_pid=$!
 wait_for_text "$workdir/prismd.log" "prismd listening" 30
 echo "demo: prismd on $PRISM_SERVER (gRPC) and http://127.0.0.1:$http_port (/metrics /healthz /readyz)"
 
-"$bin/prism-iot-sim" --devices "$devices" --status-every 2s >"$workdir/simulator.log" 2>&1 &
+setsid "$bin/prism-iot-sim" --devices "$devices" --status-every 2s >"$workdir/simulator.log" 2>&1 &
 simulator_pid=$!
-wait_for_text "$workdir/simulator.log" "registered=$devices " 60
-echo "demo: $devices simulated devices registered in namespace iot; status: $(tail -n 1 "$workdir/simulator.log")"
+wait_for_text "$workdir/simulator.log" "all $devices devices registered" 120
+echo "demo: $(grep -m 1 "all $devices devices registered" "$workdir/simulator.log") (namespace iot)"
 
 demo/scenario.sh
 

@@ -717,8 +717,8 @@ public nonisolated struct Prism_Registry_V1_HeartbeatBatchRequest: Sendable {
 
   public var namespace: String = String()
 
-  /// At most 10,000; each one's own namespace field is ignored. They are applied concurrently: name an
-  /// identity once per batch.
+  /// At most 10,000; each one's own namespace field is ignored. Different identities are renewed
+  /// concurrently; one identity named twice is renewed in this order.
   public var heartbeats: [Prism_Registry_V1_HeartbeatRequest] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()

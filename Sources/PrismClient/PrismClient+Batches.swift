@@ -22,7 +22,7 @@ public struct Acknowledgement: Sendable {
 /// One heartbeat of a batch: like ``PrismClient/heartbeat(_:ttl:metadataPatch:)``'s arguments.
 public struct HeartbeatRenewal: Sendable {
     public var identity: String
-    /// nil keeps the identity's TTL.
+    /// nil renews for the namespace's default TTL, as ``PrismClient/heartbeat(_:ttl:metadataPatch:)`` does.
     public var ttl: Duration?
     /// Merged into the metadata (null deletes a key).
     public var metadataPatch: JSONObject?

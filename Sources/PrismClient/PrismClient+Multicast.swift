@@ -33,6 +33,9 @@ public struct MulticastOptions: Sendable {
 }
 
 extension PrismClient {
+    /// The largest multicast report the client reads: 100,000 targets with a 2 KiB reply each.
+    public static let maxReportBytes = 256 * 1024 * 1024
+
     public func multicast(_ options: MulticastOptions) async throws(PrismClientError)
         -> Prism_Registry_V1_MulticastResponse
     {
@@ -48,6 +51,9 @@ extension PrismClient {
         request.dryRun = options.dryRun
         var callOptions = unaryOptions
         callOptions.timeout = callTimeout + (options.ack ? options.ackTimeout : .zero)
+        // The report lists every target with its reply (up to 4 KiB each); gRPC's default 4 MiB would
+        // refuse a report to some 40,000 devices that answered a `read`.
+        callOptions.maxResponseMessageBytes = Self.maxReportBytes
         return try await call { try await registry.multicast(request, options: callOptions) }
     }
 

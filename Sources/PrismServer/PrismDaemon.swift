@@ -39,10 +39,12 @@ public final class PrismDaemon: Sendable {
             throw StartupError("cannot listen for HTTP on \(configuration.http): \(error)")
         }
         let streams = StreamTracker()
+        // An AckBatch of 10,000 acks may carry 4 KiB replies each: gRPC's default 4 MiB would refuse it whole.
         let observer = CallObserver(namespaces: namespaces, metrics: metrics, logger: logger)
         let server = GRPCServer(
             transport: .http2NIOPosix(
-                address: Self.socketAddress(configuration.listen), transportSecurity: .plaintext),
+                address: Self.socketAddress(configuration.listen), transportSecurity: .plaintext,
+                config: .defaults { $0.rpc.maxRequestPayloadSize = Self.maxRequestBytes }),
             services: [
                 MulticastRegistryService(observer: observer, streams: streams), AdminService(observer: observer),
             ])
@@ -96,6 +98,9 @@ public final class PrismDaemon: Sendable {
     private func stop(_ namespaces: NamespaceDirectory) async {
         for runtime in namespaces.runtimes { await runtime.stop() }
     }
+
+    /// The largest request prismd reads: a full AckBatch (10,000 acks with 4 KiB replies) and room to spare.
+    public static let maxRequestBytes = 64 * 1024 * 1024
 
     static func socketAddress(_ address: HostAndPort) -> GRPCNIOTransportCore.SocketAddress {
         switch address.host {

@@ -87,12 +87,26 @@ struct SimulatorCommand: AsyncParsableCommand {
             "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(server), "
                 + "commands via \(via.rawValue); Ctrl-C stops")
         let status = Task { await Self.printStatus(of: simulator, every: statusEvery) }
+        let ready = Task { await Self.announceReady(simulator) }
         let reason = await StopRequests.next(after: duration)
         status.cancel()
+        ready.cancel()
         Self.printStatusLine(simulator.counters.snapshot(), devices: devices, previous: nil, interval: .zero)
         Self.printError("prism-iot-sim: \(reason); unregistering \(devices) devices")
         let unregistered = await simulator.stop()
         Self.printError("prism-iot-sim: unregistered \(unregistered) of \(devices) devices")
+    }
+
+    /// One line once every device has registered at least once: what scripts wait for (the status
+    /// line's `registered` dips as soon as churn silences a device).
+    static func announceReady(_ simulator: Simulator) async {
+        let started = ContinuousClock.now
+        let devices = simulator.profiles.count
+        while simulator.counters.devicesEverRegistered < devices {
+            guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
+        }
+        let elapsed = ContinuousClock.now - started
+        printError("prism-iot-sim: all \(devices) devices registered in \(DurationText.format(elapsed))")
     }
 
     static func printStatus(of simulator: Simulator, every interval: Duration) async {

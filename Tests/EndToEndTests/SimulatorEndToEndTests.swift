@@ -219,6 +219,7 @@ struct SimulatorEndToEndTests {
         let simulator = try BackgroundProcess(
             "prism-iot-sim",
             ["--devices", "40", "--server", prismd.grpc, "--churn", "0", "--status-every", "250ms"])
+        try await simulator.waitFor("all 40 devices registered in ", inStandardError: true)
         try await simulator.waitFor("registered=40 ")
         simulator.signal(SIGINT)
         #expect(try await simulator.waitForExit() == 0)

@@ -182,8 +182,6 @@ struct APITests {
             HeartbeatRenewal(identity: "valve-2"),
         ])
         #expect(outcomes.count == 3)
-        #expect(outcomes[0] == nil)
-        #expect(outcomes[2] == nil)
         guard case .rejected(let code, let message)? = outcomes[1] else {
             Issue.record("the absent identity was renewed: \(String(describing: outcomes[1]))")
             return
@@ -194,6 +192,18 @@ struct APITests {
         #expect(renewed.metadataObject["battery"] == .double(0.7))
         #expect(renewed.expiresAt.seconds - renewed.updatedAt.seconds >= 590, "the batch's TTL applied")
         #expect(try await client.get("valve-2").metadataObject["battery"] == .double(0.8))
+        // One identity twice in a batch: renewed in order, so the later patch wins, every time.
+        for _ in 0..<20 {
+            let twice = try await client.heartbeat([
+                HeartbeatRenewal(identity: "valve-2", metadataPatch: ["position": 1]),
+                HeartbeatRenewal(identity: "valve-1", ttl: .seconds(600)),
+                HeartbeatRenewal(identity: "valve-2", metadataPatch: ["position": 2]),
+            ])
+            #expect(twice.allSatisfy { $0 == nil })
+            #expect(try await client.get("valve-2").metadataObject["position"] == .int(2))
+        }
+        #expect(outcomes[0] == nil)
+        #expect(outcomes[2] == nil)
         await expectRejected(.invalidArgument) {
             _ = try await client.heartbeat(Array(repeating: HeartbeatRenewal(identity: "valve-1"), count: 10_001))
         }

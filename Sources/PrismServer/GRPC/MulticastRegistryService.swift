@@ -50,12 +50,26 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
             // prismd went from 76% to 60% of a core.
             let coordinator = runtime.coordinator
             var response = Prism_Registry_V1_HeartbeatBatchResponse()
-            response.results = await withTaskGroup(of: (Int, Prism_Registry_V1_HeartbeatResult).self) { group in
-                for (index, heartbeat) in request.heartbeats.enumerated() {
-                    group.addTask { (index, await Self.renew(heartbeat, on: coordinator)) }
+            // One identity named twice is renewed in the batch's order, so the later patch wins.
+            var positions: [String: [Int]] = [:]
+            for (index, heartbeat) in request.heartbeats.enumerated() {
+                positions[heartbeat.identity, default: []].append(index)
+            }
+            let heartbeats = request.heartbeats
+            response.results = await withTaskGroup(of: [(Int, Prism_Registry_V1_HeartbeatResult)].self) { group in
+                for indices in positions.values {
+                    group.addTask {
+                        var results: [(Int, Prism_Registry_V1_HeartbeatResult)] = []
+                        for index in indices {
+                            results.append((index, await Self.renew(heartbeats[index], on: coordinator)))
+                        }
+                        return results
+                    }
                 }
-                var results = Array(repeating: Prism_Registry_V1_HeartbeatResult(), count: request.heartbeats.count)
-                for await (index, result) in group { results[index] = result }
+                var results = Array(repeating: Prism_Registry_V1_HeartbeatResult(), count: heartbeats.count)
+                for await done in group {
+                    for (index, result) in done { results[index] = result }
+                }
                 return results
             }
             return response

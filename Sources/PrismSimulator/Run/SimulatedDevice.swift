@@ -22,6 +22,9 @@ actor SimulatedDevice {
     private var state: DeviceState
     private var phase = Phase.online
     private var isRegistered = false
+    private var everRegistered = false
+    /// Set at shutdown: a command still in flight must not register the device again after it left.
+    private var stopping = false
     private var lastAdvance = ContinuousClock.now
     private let client: PrismClient
     /// Heartbeats of the devices sharing this device's connection leave in batches.
@@ -111,11 +114,19 @@ actor SimulatedDevice {
         return true
     }
 
+    /// From now on the device makes no registry calls but its unregistering.
+    func stop() { stopping = true }
+
     private func register() async {
+        guard !stopping else { return }
         advanceClock()
         do {
             try await client.register(identity, metadata: state.metadata, ttl: settings.ttl, replace: true)
             counters.registrations.add(1, ordering: .relaxed)
+            if !everRegistered {
+                everRegistered = true
+                counters.firstRegistrations.add(1, ordering: .relaxed)
+            }
             setRegistered(true)
         } catch {
             counters.callErrors.add(1, ordering: .relaxed)
@@ -124,6 +135,7 @@ actor SimulatedDevice {
     }
 
     private func heartbeat() async {
+        guard !stopping else { return }
         advanceClock()
         guard isRegistered else { return await register() }
         do {

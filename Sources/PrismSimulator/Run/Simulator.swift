@@ -45,6 +45,9 @@ public final class Simulator: Sendable {
     /// Subscribes every device (throws when prismd or NATS cannot be reached), then starts them. Devices
     /// subscribe before they register, so no command sent after a device appears is missed.
     public func start() async throws {
+        // Fails fast, with the reason, when prismd or the namespace is not there: with --via nats nothing
+        // else would talk to prismd before the devices start failing to register.
+        _ = try await clients[0].stats()
         let devices = self.devices
         let deliver: @Sendable (ReceivedCommand) -> Void = { command in
             guard let device = devices[command.identity] else { return }
@@ -74,8 +77,11 @@ public final class Simulator: Sendable {
             defer { tasks = [] }
             return tasks
         }
+        // Commands stop arriving first, then no device may register again, then they all leave.
+        for link in links { await link.close() }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
+        for device in devices.values { await device.stop() }
         let unregistered = await withTaskGroup(of: Bool.self) { group in
             var count = 0
             var pending = devices.values.makeIterator()
@@ -90,7 +96,6 @@ public final class Simulator: Sendable {
             }
             return count
         }
-        for link in links { await link.close() }
         for client in clients { await client.close() }
         return unregistered
     }

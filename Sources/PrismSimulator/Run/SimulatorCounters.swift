@@ -9,6 +9,8 @@ public final class SimulatorCounters: Sendable {
     let silent = Atomic<Int>(0)
     let rebooting = Atomic<Int>(0)
     let registrations = Atomic<Int>(0)
+    /// Devices that have registered at least once: the fleet is up when this reaches its size.
+    let firstRegistrations = Atomic<Int>(0)
     let heartbeats = Atomic<Int>(0)
     /// Register, heartbeat or report calls that failed (prismd unreachable, say); the device retries.
     let callErrors = Atomic<Int>(0)
@@ -22,6 +24,8 @@ public final class SimulatorCounters: Sendable {
     let ackErrors = Atomic<Int>(0)
 
     public init() {}
+
+    public var devicesEverRegistered: Int { firstRegistrations.load(ordering: .relaxed) }
 
     public func snapshot() -> SimulatorStatus {
         SimulatorStatus(
