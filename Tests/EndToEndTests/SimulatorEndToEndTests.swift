@@ -161,6 +161,7 @@ struct SimulatorEndToEndTests {
         let outageLine = output.split(separator: "\n").first { $0.contains("registered=0 ") } ?? ""
         let errors = outageLine.split(separator: " ").first { $0.hasPrefix("errors=") }?.dropFirst(7)
         #expect((errors.flatMap { Int($0) } ?? 0) > 0, "the failed heartbeats are counted: \(outageLine)")
+        try await simulator.waitFor("stream-drops=1", skipping: outage - outageLine.count - 1)
         let config = prismd.directory.appendingPathComponent("prism.yaml").path
         prismd = try await Prismd.start(
             directory: prismd.directory, extraArguments: ["--config", config, "--listen", prismd.grpc])

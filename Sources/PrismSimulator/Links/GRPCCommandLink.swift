@@ -10,9 +10,14 @@ public final class GRPCCommandLink: CommandLink {
     private let acks: CallBatcher<Acknowledgement>
     private let streams = Mutex<[Task<Void, Never>]>([])
     private let reconnectDelay: Duration
+    /// Called each time a stream ends or cannot be opened again: commands may be missed meanwhile.
+    private let onInterruption: @Sendable () -> Void
 
-    public init(client: PrismClient, reconnectDelay: Duration = .seconds(1)) {
+    public init(
+        client: PrismClient, reconnectDelay: Duration = .seconds(1), onInterruption: @escaping @Sendable () -> Void = {}
+    ) {
         self.client = client
+        self.onInterruption = onInterruption
         // A sender waits for these, so they linger only a little.
         acks = CallBatcher(linger: .milliseconds(2)) { acknowledgements throws(PrismClientError) in
             try await client.ack(acknowledgements)
@@ -26,6 +31,7 @@ public final class GRPCCommandLink: CommandLink {
         let first = try await client.subscribe(identities)
         let client = self.client
         let reconnectDelay = self.reconnectDelay
+        let onInterruption = self.onInterruption
         let task = Task {
             var messages: AsyncThrowingStream<Prism_Registry_V1_SubscribedMessage, any Error>? = first
             while !Task.isCancelled {
@@ -40,6 +46,7 @@ public final class GRPCCommandLink: CommandLink {
                     } catch {}
                 }
                 guard !Task.isCancelled else { return }
+                onInterruption()
                 try? await Task.sleep(for: reconnectDelay)
                 messages = try? await client.subscribe(identities)
             }

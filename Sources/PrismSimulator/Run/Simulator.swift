@@ -20,7 +20,10 @@ public final class Simulator: Sendable {
         }
         switch settings.via {
         case .grpc:
-            links = clients.map { GRPCCommandLink(client: $0) }
+            let counters = self.counters
+            links = clients.map { client in
+                GRPCCommandLink(client: client) { counters.streamDrops.add(1, ordering: .relaxed) }
+            }
         case .nats(let servers, let subjectPrefix):
             links = [try NATSCommandLink(servers: servers, namespace: settings.namespace, subjectPrefix: subjectPrefix)]
         }

@@ -22,6 +22,9 @@ public final class SimulatorCounters: Sendable {
     let commandsMissed = Atomic<Int>(0)
     /// Acks the link could not send (too late: the sender stopped waiting).
     let ackErrors = Atomic<Int>(0)
+    /// Subscribe streams that ended or could not be opened again (prismd gone, say): commands sent
+    /// meanwhile were missed.
+    let streamDrops = Atomic<Int>(0)
 
     public init() {}
 
@@ -36,7 +39,8 @@ public final class SimulatorCounters: Sendable {
             commandsReceived: commandsReceived.load(ordering: .relaxed),
             commandsAcked: commandsAcked.load(ordering: .relaxed),
             commandsRefused: commandsRefused.load(ordering: .relaxed),
-            commandsMissed: commandsMissed.load(ordering: .relaxed), ackErrors: ackErrors.load(ordering: .relaxed))
+            commandsMissed: commandsMissed.load(ordering: .relaxed), ackErrors: ackErrors.load(ordering: .relaxed),
+            streamDrops: streamDrops.load(ordering: .relaxed))
     }
 }
 
@@ -45,6 +49,7 @@ public struct SimulatorStatus: Sendable, Equatable {
     public var online, registered, silent, rebooting: Int
     public var registrations, heartbeats, callErrors: Int
     public var commandsReceived, commandsAcked, commandsRefused, commandsMissed, ackErrors: Int
+    public var streamDrops: Int
 
     /// One line: the state of the fleet, then totals; `rate` is heartbeats per second since `previous`.
     public func line(devices: Int, since previous: SimulatorStatus?, over interval: Duration) -> String {
@@ -54,6 +59,7 @@ public struct SimulatorStatus: Sendable, Equatable {
         return "devices=\(devices) online=\(online) registered=\(registered) silent=\(silent) "
             + "rebooting=\(rebooting) | registrations=\(registrations) heartbeats=\(heartbeats) "
             + "(\(Int(rate.rounded()))/s) errors=\(callErrors) | commands received=\(commandsReceived) "
-            + "acked=\(commandsAcked) refused=\(commandsRefused) missed=\(commandsMissed) ack-errors=\(ackErrors)"
+            + "acked=\(commandsAcked) refused=\(commandsRefused) missed=\(commandsMissed) ack-errors=\(ackErrors) "
+            + "stream-drops=\(streamDrops)"
     }
 }
