@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrismAPI
 import PrismClient
 import Synchronization
 
@@ -79,7 +80,7 @@ struct IoTSimScenario: AsyncParsableCommand {
                     contentType: "application/json",
                     ack: true, ackTimeout: .seconds(60)))
             walls.append(Double(Stopwatch.now() - sent) / 1e6)
-            latencies.append(Double(response.latency.seconds) * 1000 + Double(response.latency.nanos) / 1e6)
+            latencies.append(response.latency.swiftDuration / .milliseconds(1))
             answered = Int(response.deliveredCount + response.failedCount)
             unanswered = Int(response.timeoutCount + response.pendingCount)
             report.add("multicast_delivered", Int(response.deliveredCount))
@@ -98,7 +99,7 @@ struct IoTSimScenario: AsyncParsableCommand {
                 filter: nil, all: true, payload: Array(#"{"command":"update_firmware","version":"9.0.0"}"#.utf8),
                 contentType: "application/json", ack: true, ackTimeout: .seconds(60)))
         report.add("update_firmware_delivered", Int(update.deliveredCount))
-        report.add("update_firmware_ms", Double(update.latency.seconds) * 1000 + Double(update.latency.nanos) / 1e6)
+        report.add("update_firmware_ms", update.latency.swiftDuration / .milliseconds(1))
         let updated = try await client.enumeratePage(
             EnumerateOptions(filter: #"firmware == "9.0.0""#, pageSize: 1, includeMetadata: false))
         report.add("update_firmware_enumerated", Int(updated.totalCount))
@@ -143,8 +144,7 @@ final class SimulatorProcess: Sendable {
 
     init(arguments: [String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("prism-iot-sim")
+        process.executableURL = PrismdProcess.sibling("prism-iot-sim")
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -20,9 +20,7 @@ final class PrismdProcess {
               registry: { backend: \(registry) }
               messaging: \(messaging)
         """.write(to: config, atomically: true, encoding: .utf8)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("prismd")
-        process.executableURL = executable
+        process.executableURL = Self.sibling("prismd")
         process.arguments = [
             "--config", config.path, "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--data-dir",
             directory.path, "--log-level", "error",
@@ -40,6 +38,12 @@ final class PrismdProcess {
             throw BenchError("unexpected prismd output: \(text)")
         }
         grpc = String(address)
+    }
+
+    /// One of our executables, built beside prism-bench.
+    static func sibling(_ name: String) -> URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent(name)
     }
 
     var usage: ProcessUsage { ProcessUsage(pid: process.processIdentifier) }

@@ -1,20 +1,5 @@
 import PrismFilter
 
-/// A deterministic pseudo-random generator (SplitMix64), so every run measures the same data.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Device metadata shaped like the IoT demo's (DESIGN §6), for filter benchmarks.
 enum SampleFleet {
     static let kinds: [String: [String]] = [
@@ -22,7 +7,7 @@ enum SampleFleet {
     ]
 
     static func devices(count: Int, seed: UInt64) -> [(identity: String, metadata: JSONObject)] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let types = ["sensor", "sensor", "sensor", "actuator", "gateway"]
         return (0..<count).map { index in
             let type = types.randomElement(using: &random)!

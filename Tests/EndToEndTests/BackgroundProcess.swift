@@ -121,6 +121,16 @@ struct Prismd {
         return Prismd(process: process, grpc: String(grpc), http: String(http), directory: directory, namespace: nil)
     }
 
+    /// prismd with `config` (YAML) written to prism.yaml in a fresh directory, which is also its working
+    /// and data directory.
+    static func start(config: String, extraArguments: [String] = []) async throws -> Prismd {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prismd-e2e-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("prism.yaml")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        return try await start(directory: directory, extraArguments: ["--config", file.path] + extraArguments)
+    }
+
     /// Runs `prism` against this server.
     func prism(_ arguments: [String]) async throws -> PrismProcess.Outcome {
         try await PrismProcess.run(arguments + ["--server", grpc] + (namespace.map { ["--namespace", $0] } ?? []))

@@ -141,21 +141,16 @@ struct SharedCluster {
             return nil
         }
         let namespace = "shared-\(UInt32.random(in: 0...UInt32.max))"
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prism-cluster-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("prism.yaml")
-        try """
-        namespaces:
-          - name: \(namespace)
-            sweep_interval: 100ms
-            slots:
-              registry:  { backend: redis, address: "\(redis)" }
-              messaging: { backend: nats, servers: ["\(nats)"] }
-        """.write(to: config, atomically: true, encoding: .utf8)
-        var first = try await Prismd.start(
-            directory: directory, extraArguments: ["--config", config.path, "--log-level", "info"])
-        var second = try await Prismd.start(
-            directory: directory, extraArguments: ["--config", config.path, "--log-level", "info"])
+        let config = """
+            namespaces:
+              - name: \(namespace)
+                sweep_interval: 100ms
+                slots:
+                  registry:  { backend: redis, address: "\(redis)" }
+                  messaging: { backend: nats, servers: ["\(nats)"] }
+            """
+        var first = try await Prismd.start(config: config, extraArguments: ["--log-level", "info"])
+        var second = try await Prismd.start(config: config, extraArguments: ["--log-level", "info"])
         first.namespace = namespace
         second.namespace = namespace
         return SharedCluster(namespace: namespace, nats: nats, first: first, second: second)

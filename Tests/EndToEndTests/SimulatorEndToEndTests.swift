@@ -37,18 +37,15 @@ struct SimulatorEndToEndTests {
     }
 
     static func startPrismd() async throws -> Prismd {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prism-sim-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("prism.yaml")
-        try """
-        namespaces:
-          - name: iot
-            sweep_interval: 100ms
-            slots:
-              registry: { backend: sqlite }
-              messaging: { backend: inproc }
-        """.write(to: config, atomically: true, encoding: .utf8)
-        var prismd = try await Prismd.start(directory: directory, extraArguments: ["--config", config.path])
+        var prismd = try await Prismd.start(
+            config: """
+                namespaces:
+                  - name: iot
+                    sweep_interval: 100ms
+                    slots:
+                      registry: { backend: sqlite }
+                      messaging: { backend: inproc }
+                """)
         prismd.namespace = "iot"
         return prismd
     }

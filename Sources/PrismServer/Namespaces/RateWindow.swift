@@ -39,9 +39,7 @@ final class RateWindow: Sendable {
             }
             samples.append(Sample(at: now, counters: counters))
             guard let oldest = samples.first, now - oldest.at > .milliseconds(100) else { return Rates() }
-            let seconds =
-                Double((now - oldest.at).components.seconds)
-                + Double((now - oldest.at).components.attoseconds) / 1e18
+            let seconds = (now - oldest.at) / .seconds(1)
             let before = oldest.counters
             let registrations = counters.registrations + counters.updates - before.registrations - before.updates
             let targets = counters.targets - before.targets

@@ -9,13 +9,13 @@ public struct DeviceState: Sendable {
     public private(set) var lastReading: Value?
     /// Where this device's readings hover (a warm room stays warm).
     private let baseline: Double
-    private var random: SeededGenerator
+    private var random: SplitMix64
 
     public init(profile: DeviceProfile) {
         self.profile = profile
         firmware = profile.firmware
         battery = profile.battery
-        var random = SeededGenerator(seed: profile.seed)
+        var random = SplitMix64(seed: profile.seed)
         baseline = Self.baseline(for: profile.kind, using: &random)
         self.random = random
         // Sensors report as they register; actuators and gateways have no reading until asked.
@@ -46,8 +46,7 @@ public struct DeviceState: Sendable {
 
     /// Uses the battery for `elapsed` of running time; sensors take a fresh reading.
     public mutating func advance(by elapsed: Duration) {
-        let hours = Double(elapsed.components.seconds) / 3600 + Double(elapsed.components.attoseconds) / 3.6e21
-        battery = max(0, battery - profile.drainPerHour * hours)
+        battery = max(0, battery - profile.drainPerHour * (elapsed / .seconds(3600)))
         if profile.type == .sensor { lastReading = takeReading() }
     }
 
@@ -102,7 +101,7 @@ public struct DeviceState: Sendable {
         }
     }
 
-    private static func baseline(for kind: String, using random: inout SeededGenerator) -> Double {
+    private static func baseline(for kind: String, using random: inout SplitMix64) -> Double {
         switch kind {
         case "temperature": Double.random(in: 18...26, using: &random)
         case "humidity": Double.random(in: 30...65, using: &random)

@@ -1,3 +1,5 @@
+import PrismFilter
+
 /// A deterministic fleet: the same count and seed give the same devices, names, places, firmware and
 /// batteries, so a demo, a test and a benchmark can talk about the same devices.
 public enum Fleet {
@@ -43,7 +45,7 @@ public enum Fleet {
     ]
 
     public static func generate(count: Int, seed: UInt64) -> [DeviceProfile] {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let width = max(4, String(count).count)
         return (0..<count).map { index in
             let blueprint = pick(blueprints, weight: \.weight, using: &random)
@@ -66,7 +68,7 @@ public enum Fleet {
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
     private static func pick<Element>(
-        _ choices: [Element], weight: KeyPath<Element, Int>, using random: inout SeededGenerator
+        _ choices: [Element], weight: KeyPath<Element, Int>, using random: inout SplitMix64
     ) -> Element {
         let total = choices.reduce(0) { $0 + $1[keyPath: weight] }
         var roll = Int.random(in: 0..<total, using: &random)

@@ -53,7 +53,7 @@ public struct SimulatorStatus: Sendable, Equatable {
 
     /// One line: the state of the fleet, then totals; `rate` is heartbeats per second since `previous`.
     public func line(devices: Int, since previous: SimulatorStatus?, over interval: Duration) -> String {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let seconds = interval / .seconds(1)
         let rate =
             previous.map { seconds > 0 ? Double(heartbeats - $0.heartbeats) / seconds : 0 } ?? 0
         return "devices=\(devices) online=\(online) registered=\(registered) silent=\(silent) "

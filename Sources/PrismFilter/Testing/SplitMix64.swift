@@ -1,6 +1,7 @@
-/// SplitMix64: the same seed gives the same fleet on every machine, which `SystemRandomNumberGenerator`
-/// cannot promise.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+/// SplitMix64: a deterministic generator for reproducible data, the same on every machine (which
+/// `SystemRandomNumberGenerator` cannot promise). The conformance checks replay failing cases with it,
+/// the simulator builds its fleet from a seed, and the benchmarks measure the same data every run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
