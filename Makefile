@@ -3,11 +3,11 @@ SWIFT ?= swift
 # Services `make test` starts for the suite (scripts/with-services.sh); tests that need one fail without it.
 TEST_SERVICES ?= redis nats
 # Debian packages the build and the tests need beyond the toolchain (scripts/install-deps.sh installs them).
-DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev libnats-dev libncurses-dev python3-venv redis-server nats-server tmux
+DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev libnats-dev libncurses-dev python3-venv redis-server nats-server tmux nghttp2-client
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 120
 
-.PHONY: all deps build test lint format bench fuzz demo proto clean
+.PHONY: all deps build test lint format bench bench-api fuzz demo proto clean
 
 all: build
 
@@ -35,6 +35,16 @@ format:
 bench: deps
 	$(SWIFT) build -c release --product prism-bench
 	.build/release/prism-bench filter $(BENCH_ARGS)
+
+## The gRPC front door under h2load: prismd (memory, SQLite), a bare grpc-swift-2 server and the grpc-go
+## reference, all started here in one run; prints one JSON object (scripts/bench_api.py).
+bench-api: deps
+	$(SWIFT) build -c release --product prismd
+	$(SWIFT) build -c release --product prism-bench
+	scripts/python-env.sh
+	@test -x .build/tools/grpc-ref || ../shared/tools/grpc-ref/build.sh .build/tools/grpc-ref >/dev/null \
+		|| echo "grpc-ref (../shared/tools/grpc-ref) not built: the grpc-go reference is left out" >&2
+	PYTHONPATH=.build/pyenv/stubs .build/pyenv/bin/python scripts/bench_api.py $(BENCH_ARGS)
 
 ## Coverage-guided fuzzing of the filter parsers (libFuzzer), for FUZZ_SECONDS.
 fuzz: deps

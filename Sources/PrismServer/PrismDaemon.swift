@@ -39,19 +39,18 @@ public final class PrismDaemon: Sendable {
             throw StartupError("cannot listen for HTTP on \(configuration.http): \(error)")
         }
         let streams = StreamTracker()
-        // An AckBatch of 10,000 acks may carry 4 KiB replies each: gRPC's default 4 MiB would refuse it whole.
         let observer = CallObserver(namespaces: namespaces, metrics: metrics, logger: logger)
+        let transport = Self.transport(configuration, metrics: metrics)
         let server = GRPCServer(
-            transport: .http2NIOPosix(
-                address: Self.socketAddress(configuration.listen), transportSecurity: .plaintext,
-                config: .defaults { $0.rpc.maxRequestPayloadSize = Self.maxRequestBytes }),
+            transport: transport,
             services: [
                 MulticastRegistryService(observer: observer, streams: streams), AdminService(observer: observer),
             ])
         let httpPort = endpoint.localAddress?.port ?? configuration.http.port
         let services: [any Service] = [
             NamespacesService(namespaces: namespaces, logger: logger),
-            GRPCService(server: server, listen: configuration.listen, streams: streams) { [configuration] port in
+            GRPCService(server: server, transport: transport, listen: configuration.listen, streams: streams) {
+                [configuration] port in
                 onListening(
                     Addresses(
                         grpc: HostAndPort(host: configuration.listen.host, port: port),
@@ -99,17 +98,33 @@ public final class PrismDaemon: Sendable {
         for runtime in namespaces.runtimes { await runtime.stop() }
     }
 
+    /// prismd's gRPC transport for a configuration: its listener, stream limit, keepalive and payload cap.
+    public static func transport(_ configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics())
+        -> GRPCTransport
+    {
+        let settings = configuration.grpc
+        var config = GRPCTransport.Config.defaults
+        // An AckBatch of 10,000 acks may carry 4 KiB replies each: gRPC's default 4 MiB would refuse it whole.
+        config.rpc.maxRequestPayloadSize = maxRequestBytes
+        // Left unset, nothing is advertised and clients read that as "unlimited", while swift-nio-http2
+        // enforces 100 and answers the 101st stream with a GOAWAY that fails every call on the connection.
+        config.http2.maxConcurrentStreams = settings.maxConcurrentStreams
+        config.connection.keepalive.time = settings.keepalive
+        config.connection.keepalive.timeout = settings.keepaliveTimeout
+        return GRPCTransport(
+            listenerFactory: FrontDoorListener(address: configuration.listen, settings: settings) { absorbed in
+                metrics.recordStreamReset(absorbed: absorbed)
+            },
+            config: config)
+    }
+
     /// The largest request prismd reads: a full AckBatch (10,000 acks with 4 KiB replies) and room to spare.
     public static let maxRequestBytes = 64 * 1024 * 1024
 
-    static func socketAddress(_ address: HostAndPort) -> GRPCNIOTransportCore.SocketAddress {
-        switch address.host {
-        case "localhost": .ipv4(host: "127.0.0.1", port: address.port)
-        case let host where host.contains(":"): .ipv6(host: host, port: address.port)
-        case let host: .ipv4(host: host, port: address.port)
-        }
-    }
 }
+
+/// The transport prismd serves gRPC on (see ``FrontDoorListener``).
+public typealias GRPCTransport = HTTP2ServerTransport.Custom<FrontDoorListener>
 
 /// Why prismd could not start.
 public struct StartupError: Error, Sendable, CustomStringConvertible {

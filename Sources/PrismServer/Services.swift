@@ -21,17 +21,19 @@ struct NamespacesService: Service {
 
 /// The gRPC server. Shutdown ends the server streams first, since they would otherwise keep it open.
 struct GRPCService: Service {
-    let server: GRPCServer<HTTP2ServerTransport.Posix>
+    let server: GRPCServer<GRPCTransport>
+    let transport: GRPCTransport
     let listen: HostAndPort
     let streams: StreamTracker
     /// Called with the bound port once the server listens.
     let onListening: @Sendable (Int) -> Void
 
     init(
-        server: GRPCServer<HTTP2ServerTransport.Posix>, listen: HostAndPort, streams: StreamTracker,
+        server: GRPCServer<GRPCTransport>, transport: GRPCTransport, listen: HostAndPort, streams: StreamTracker,
         onListening: @escaping @Sendable (Int) -> Void
     ) {
         self.server = server
+        self.transport = transport
         self.listen = listen
         self.streams = streams
         self.onListening = onListening
@@ -41,20 +43,17 @@ struct GRPCService: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.serve() }
-                let port: Int?
-                do {
-                    let address = try await server.listeningAddress
-                    port = address?.ipv4?.port ?? address?.ipv6?.port
-                } catch {
-                    // serve() holds the reason (an address in use, say); the listening address only says "stopped".
+                // nil once serve() has failed; serve() holds the reason (an address in use, say).
+                let address = await transport.listeningAddress
+                guard let port = address?.ipv4?.port ?? address?.ipv6?.port else {
                     do {
                         try await group.next()
                     } catch {
                         throw StartupError("cannot listen for gRPC on \(listen): \(error)")
                     }
-                    throw StartupError("cannot listen for gRPC on \(listen): \(error)")
+                    throw StartupError("cannot listen for gRPC on \(listen): the server stopped")
                 }
-                if let port { onListening(port) }
+                onListening(port)
                 try await group.waitForAll()
             }
         } onGracefulShutdown: {

@@ -12,6 +12,11 @@ struct ConfigurationLoaderTests {
             http: 127.0.0.1:9100
             data_dir: /var/lib/prism
             log_level: debug
+            grpc:
+              max_concurrent_streams: 2000
+              stream_resets_per_second: 50
+              keepalive: 15s
+              keepalive_timeout: 5s
             namespaces:
               - name: iot
                 pattern: multicast-registry
@@ -36,6 +41,11 @@ struct ConfigurationLoaderTests {
         #expect(configuration.http == HostAndPort(host: "127.0.0.1", port: 9100))
         #expect(configuration.dataDirectory == "/var/lib/prism")
         #expect(configuration.logLevel == "debug")
+        #expect(
+            configuration.grpc
+                == FrontDoorSettings(
+                    maxConcurrentStreams: 2000, streamResetsPerSecond: 50, keepalive: .seconds(15),
+                    keepaliveTimeout: .seconds(5)))
         #expect(configuration.namespaces.count == 3)
         #expect(
             configuration.namespaces[2].registry
@@ -101,6 +111,18 @@ struct ConfigurationLoaderTests {
                 "prism.yaml:3: namespaces[0].max_identities: expected a whole number"
             ),
             ("namespaces: [\n", "prism.yaml: not valid YAML"),
+            (
+                "grpc: { max_concurrent_streams: 0 }\nnamespaces: []\n",
+                "prism.yaml:1: grpc.max_concurrent_streams: 0 is outside 1...100000"
+            ),
+            (
+                "grpc: { keepalive: 100ms }\nnamespaces: []\n",
+                "prism.yaml:1: grpc.keepalive: must be at least 1s"
+            ),
+            (
+                "grpc: { max_streams: 10 }\nnamespaces: []\n",
+                "prism.yaml:1: grpc.max_streams: unknown key 'max_streams'"
+            ),
         ])
     func badConfig(yaml: String, expected: String) {
         #expect {
@@ -121,5 +143,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.namespaces[0].messaging == .inproc)
         #expect(configuration.listen.description == "127.0.0.1:8980")
         #expect(configuration.http.description == "127.0.0.1:9464")
+        // Clients queue beyond the advertised limit; it must be well above swift-nio-http2's silent 100.
+        #expect(configuration.grpc.maxConcurrentStreams == 1000)
     }
 }

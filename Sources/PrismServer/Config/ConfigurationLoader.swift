@@ -43,7 +43,7 @@ public enum ConfigurationLoader {
         }
         guard let document else { throw ConfigurationError(file: file, keyPath: "", reason: "the file is empty") }
         let root = try ConfigNode(node: document, keyPath: "", file: file)
-            .mapping(allowed: ["listen", "http", "data_dir", "log_level", "namespaces"])
+            .mapping(allowed: ["listen", "http", "data_dir", "log_level", "grpc", "namespaces"])
         var configuration = ServerConfiguration(namespaces: [])
         if let listen = root["listen"] { configuration.listen = try listen.hostAndPort() }
         if let http = root["http"] { configuration.http = try http.hostAndPort() }
@@ -55,6 +55,7 @@ public enum ConfigurationLoader {
             }
             configuration.logLevel = level
         }
+        if let grpc = root["grpc"] { configuration.grpc = try parseFrontDoor(grpc) }
         guard let namespacesNode = root["namespaces"] else {
             throw ConfigurationError(
                 file: file, line: document.mark?.line, keyPath: "namespaces",
@@ -71,6 +72,26 @@ public enum ConfigurationLoader {
             configuration.namespaces.append(namespace)
         }
         return configuration
+    }
+
+    private static func parseFrontDoor(_ node: ConfigNode) throws(ConfigurationError) -> FrontDoorSettings {
+        let entries = try node.mapping(allowed: [
+            "max_concurrent_streams", "stream_resets_per_second", "keepalive", "keepalive_timeout",
+        ])
+        var settings = FrontDoorSettings()
+        if let node = entries["max_concurrent_streams"] {
+            settings.maxConcurrentStreams = try node.integer(in: FrontDoorSettings.maxConcurrentStreamsRange)
+        }
+        if let node = entries["stream_resets_per_second"] {
+            settings.streamResetsPerSecond = try node.integer(in: FrontDoorSettings.streamResetsPerSecondRange)
+        }
+        for (key, path) in [("keepalive", \FrontDoorSettings.keepalive), ("keepalive_timeout", \.keepaliveTimeout)] {
+            guard let node = entries[key] else { continue }
+            let value = try node.duration(allowsNone: false) ?? settings[keyPath: path]
+            guard value >= .seconds(1) else { throw node.error("must be at least 1s") }
+            settings[keyPath: path] = value
+        }
+        return settings
     }
 
     private static func parseNamespace(_ node: ConfigNode) throws(ConfigurationError) -> NamespaceConfiguration {

@@ -13,15 +13,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Where SQLite namespaces keep their databases unless a slot names its own path.
     public var dataDirectory: String
     public var logLevel: String?
+    /// Limits and keepalive of the gRPC port.
+    public var grpc: FrontDoorSettings
     public var namespaces: [NamespaceConfiguration]
 
     public init(
         listen: HostAndPort = Self.defaultListen, http: HostAndPort = Self.defaultHTTP,
         dataDirectory: String = Self.defaultDataDirectory, logLevel: String? = nil,
-        namespaces: [NamespaceConfiguration]
+        grpc: FrontDoorSettings = FrontDoorSettings(), namespaces: [NamespaceConfiguration]
     ) {
         self.listen = listen
         self.http = http
+        self.grpc = grpc
         self.dataDirectory = dataDirectory
         self.logLevel = logLevel
         self.namespaces = namespaces

@@ -12,6 +12,7 @@ import Synchronization
 /// - `prism_multicast_targets_total{namespace}`, `prism_multicast_deliveries_total{namespace,status}`.
 /// - `prism_identities{namespace}`, `prism_slot_health{namespace,slot,backend}` (0 healthy, 1 degraded,
 ///   2 unhealthy), `prism_namespace_running{namespace}`: refreshed on each scrape.
+/// - `prism_grpc_stream_resets_total{outcome}`: clients' stream resets, `absorbed` or `over_budget`.
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -55,6 +56,11 @@ public final class ServerMetrics: Sendable {
             gauge("prism_slot_health", [("namespace", name), ("slot", slot), ("backend", backend)])
                 .record(slotHealth.status.rawValue)
         }
+    }
+
+    /// A client's RST_STREAM: `absorbed` when within the connection's budget (``StreamResetGuard``).
+    func recordStreamReset(absorbed: Bool) {
+        counter("prism_grpc_stream_resets_total", [("outcome", absorbed ? "absorbed" : "over_budget")]).increment()
     }
 
     /// The Prometheus text exposition of everything recorded.
