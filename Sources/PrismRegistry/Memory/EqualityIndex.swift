@@ -7,7 +7,12 @@ import PrismFilter
 /// Lookups return candidates, which the caller still tests with the full filter.
 struct EqualityIndex {
     let path: [String]
-    private(set) var buckets: [Value: Set<String>] = [:]
+    private(set) var buckets: [Value: SortedNames] = [:]
+    /// Identities whose value here is an array: each sits in its elements' buckets, where `path == v`
+    /// does not match it, so buckets are exact answers to `==` only while there are none.
+    private(set) var arrayValuedCount = 0
+
+    var bucketsAreExact: Bool { arrayValuedCount == 0 }
 
     init(path: [String]) { self.path = path }
 
@@ -20,23 +25,26 @@ struct EqualityIndex {
     }
 
     mutating func insert(_ identity: Identity) {
+        if case .array? = identity.metadata.value(at: path) { arrayValuedCount += 1 }
         for key in Self.keys(of: identity.metadata, at: path) {
-            buckets[key, default: []].insert(identity.name)
+            buckets[key, default: SortedNames()].insert(identity.name)
         }
     }
 
     mutating func remove(_ identity: Identity) {
+        if case .array? = identity.metadata.value(at: path) { arrayValuedCount -= 1 }
         for key in Self.keys(of: identity.metadata, at: path) {
             buckets[key]?.remove(identity.name)
-            if buckets[key]?.isEmpty == true { buckets[key] = nil }
+            if buckets[key]?.count == 0 { buckets[key] = nil }
         }
     }
 
-    func names(equalTo values: [Value]) -> Set<String> {
-        if values.count == 1 { return buckets[values[0]] ?? [] }
-        var result: Set<String> = []
-        for value in values { result.formUnion(buckets[value] ?? []) }
-        return result
+    /// The names whose value is one of `values`, ascending and without repeats.
+    mutating func names(equalTo values: [Value]) -> [String] {
+        if values.count == 1 { return buckets[values[0]]?.settled() ?? [] }
+        var names: Set<String> = []
+        for value in Set(values) { names.formUnion(buckets[value]?.settled() ?? []) }
+        return names.sorted()
     }
 
     func count(equalTo values: [Value]) -> Int {

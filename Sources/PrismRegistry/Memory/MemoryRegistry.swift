@@ -74,18 +74,79 @@ public final class MemoryRegistry: RegistrySlot {
     public func enumerate(_ query: EnumerationQuery, now: Timestamp) async throws(RegistryError) -> EnumerationPage {
         let limit = max(1, query.limit)
         return state.withLock { state in
-            var selection = PageSelection(order: query.sort, cursor: query.cursor, limit: limit)
-            var total = 0
-            forEachCandidate(in: &state, filter: query.filter, now: now) { identity, position in
-                total += 1
-                selection.consider(identity, position: position)
+            var page: EnumerationPage
+            if query.sort.path == nil {
+                page = pageInNameOrder(in: &state, query: query, limit: limit, now: now)
+            } else {
+                var selection = PageSelection(order: query.sort, cursor: query.cursor, limit: limit)
+                var total = 0
+                forEachCandidate(in: &state, filter: query.filter, now: now) { identity, position in
+                    total += 1
+                    selection.consider(identity, position: position)
+                }
+                page = selection.page(totalCount: total, identities: state.identities)
             }
-            var page = selection.page(totalCount: total, identities: state.identities)
             if !query.includeMetadata {
                 for index in page.identities.indices { page.identities[index].metadata = JSONObject() }
             }
             return page
         }
+    }
+
+    /// A page in name order: a walk from the cursor through the names (or the best index bucket's,
+    /// which are kept in order too) that stops after `limit` matches, so its cost follows the page
+    /// and the filter's selectivity, not the namespace's size. The total comes from ``totalCount``.
+    private func pageInNameOrder(
+        in state: inout MemoryState, query: EnumerationQuery, limit: Int, now: Timestamp
+    ) -> EnumerationPage {
+        let plan = query.filter.flatMap { candidates(in: &state, for: $0.expression) }
+        let names = plan?.names ?? state.namesInOrder()
+        state.lastExaminedCount = 0
+        var picked: [Identity] = []
+        var hasMore = false
+        let descending = query.sort.descending
+        var index: Int
+        if let cursor = query.cursor {
+            let boundary = SortedNames.firstIndex(in: names, notBefore: cursor.name)
+            let atCursor = boundary < names.count && names[boundary] == cursor.name
+            index = descending ? boundary - 1 : (atCursor ? boundary + 1 : boundary)
+        } else {
+            index = descending ? names.count - 1 : 0
+        }
+        while index >= 0, index < names.count {
+            defer { index += descending ? -1 : 1 }
+            state.lastExaminedCount += 1
+            guard let position = state.position(of: names[index]) else { continue }
+            let identity = state.identities[position]
+            guard !identity.isExpired(at: now),
+                query.filter?.matches(identity.metadata, identity: identity.name) ?? true
+            else { continue }
+            guard picked.count < limit else {
+                hasMore = true
+                break
+            }
+            picked.append(identity)
+        }
+        let next = hasMore ? picked.last.map { EnumerationCursor(sortValue: nil, name: $0.name) } : nil
+        return EnumerationPage(
+            identities: picked, totalCount: totalCount(in: &state, filter: query.filter, plan: plan, now: now),
+            nextCursor: next)
+    }
+
+    /// How many unexpired identities `filter` matches, without evaluating them all when it can: a filter
+    /// that is one indexed equality is its bucket's size; any other is counted once per revision.
+    private func totalCount(in state: inout MemoryState, filter: Filter?, plan: CandidatePlan?, now: Timestamp)
+        -> Int
+    {
+        guard let filter else { return state.count - state.expiredCount(now: now) }
+        if let plan, plan.isWholeFilter { return plan.names.count - state.expiredCount(now: now, matching: filter) }
+        if let cached = state.countCache.count(for: filter, revision: state.revision, now: now) { return cached }
+        var total = 0
+        let examined = state.lastExaminedCount
+        forEachCandidate(in: &state, filter: filter, now: now) { _, _ in total += 1 }
+        state.lastExaminedCount = examined
+        state.countCache.store(total, for: filter, revision: state.revision, validBefore: state.earliestDeadline)
+        return total
     }
 
     public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {
@@ -129,7 +190,7 @@ public final class MemoryRegistry: RegistrySlot {
     private func forEachCandidate(
         in state: inout MemoryState, filter: Filter?, now: Timestamp, _ body: (borrowing Identity, Int) -> Void
     ) {
-        if let filter, let names = candidateNames(in: &state, for: filter.expression) {
+        if let filter, let names = candidates(in: &state, for: filter.expression)?.names {
             state.lastExaminedCount = names.count
             for name in names {
                 guard let position = state.position(of: name) else { continue }
@@ -159,25 +220,45 @@ public final class MemoryRegistry: RegistrySlot {
         }
     }
 
+    /// The names an index (or the name table) narrows a filter to.
+    private struct CandidatePlan {
+        /// Ascending, without repeats; a superset of the filter's matches.
+        var names: [String]
+        /// The filter is exactly this one equality, so every candidate matches it.
+        var isWholeFilter: Bool
+    }
+
     /// The smallest candidate set any indexable conjunct gives, or `nil` to scan.
-    private func candidateNames(in state: inout MemoryState, for expression: FilterExpression) -> Set<String>? {
-        var best: Set<String>?
-        for conjunct in IndexablePredicate.conjuncts(of: expression) {
-            let names: Set<String>
+    private func candidates(in state: inout MemoryState, for expression: FilterExpression) -> CandidatePlan? {
+        let conjuncts = IndexablePredicate.conjuncts(of: expression)
+        var best: CandidatePlan?
+        for conjunct in conjuncts {
+            let names: [String]
+            var single = false
             switch conjunct {
             case .identity(let list):
-                names = Set(list)
+                names = Set(list).sorted()
             case .metadata(let path, let values):
                 if state.indexes[path] == nil, automaticIndexes, state.count >= Self.autoIndexThreshold,
                     state.indexes.count < Self.maxAutoIndexes
                 {
                     state.addIndex(path)
                 }
-                guard let index = state.indexes[path] else { continue }
-                names = index.names(equalTo: values)
+                guard let indexed = state.indexedNames(path: path, equalTo: values) else { continue }
+                names = indexed.names
+                // One value only: the union of several buckets is sorted apart and costs its own pass.
+                single = values.count == 1 && indexed.exact
             }
-            if names.count < best?.count ?? .max { best = names }
+            if names.count < best?.names.count ?? .max {
+                best = CandidatePlan(names: names, isWholeFilter: single && conjuncts.count == 1 && !expression.isAnd)
+            }
         }
         return best
+    }
+}
+
+extension FilterExpression {
+    fileprivate var isAnd: Bool {
+        if case .and = self { true } else { false }
     }
 }

@@ -9,6 +9,12 @@ struct MemoryState {
     /// Deadlines are never removed from the heap when an identity is renewed or removed; a popped entry
     /// that no longer matches the identity's `expiresAt` is skipped.
     private var deadlines = DeadlineHeap()
+    /// Every name, ascending: pages in name order walk it from their cursor.
+    private var sortedNames = SortedNames()
+    /// Bumped by every write, so that a cached count knows it is out of date.
+    private(set) var revision: UInt64 = 0
+    /// Match counts of recent filters, for `total_count` without evaluating every match on every page.
+    var countCache = FilterCountCache()
     /// Diagnostics: how many identities the last query examined.
     var lastExaminedCount = 0
 
@@ -26,6 +32,7 @@ struct MemoryState {
 
     /// Inserts or overwrites.
     mutating func store(_ identity: Identity) {
+        revision &+= 1
         var previousExpiry: Timestamp?
         if let position = positions[identity.name] {
             let previous = identities[position]
@@ -35,6 +42,7 @@ struct MemoryState {
         } else {
             positions[identity.name] = identities.count
             identities.append(identity)
+            sortedNames.insert(identity.name)
         }
         updateIndexes { $0.insert(identity) }
         if let expiresAt = identity.expiresAt, expiresAt != previousExpiry {
@@ -57,6 +65,8 @@ struct MemoryState {
     @discardableResult
     mutating func delete(_ name: String) -> Identity? {
         guard let position = positions.removeValue(forKey: name) else { return nil }
+        revision &+= 1
+        sortedNames.remove(name)
         let removed = identities[position]
         updateIndexes { $0.remove(removed) }
         let last = identities.removeLast()
@@ -80,17 +90,34 @@ struct MemoryState {
         return removed
     }
 
-    /// How many stored identities have expired at `now` (and await the sweeper): O(passed deadlines).
-    func expiredCount(now: Timestamp) -> Int {
+    /// How many stored identities have expired at `now` (and await the sweeper), of those `filter`
+    /// matches: O(passed deadlines).
+    func expiredCount(now: Timestamp, matching filter: Filter? = nil) -> Int {
         // A name can have the same deadline twice in the heap (renewed away from it and back).
         var expired: Set<String> = []
         deadlines.forEach(atOrBefore: now) { entry in
-            if let identity = identity(named: entry.name), identity.expiresAt == entry.expiresAt {
+            if let identity = identity(named: entry.name), identity.expiresAt == entry.expiresAt,
+                filter?.matches(identity.metadata, identity: identity.name) ?? true
+            {
                 expired.insert(entry.name)
             }
         }
         return expired.count
     }
+
+    /// Every name, ascending.
+    mutating func namesInOrder() -> [String] { sortedNames.settled() }
+
+    /// The names the index on `path` holds for `values`, ascending, and whether they are exactly the
+    /// identities `path == value` matches; nil when `path` is not indexed.
+    mutating func indexedNames(path: [String], equalTo values: [Value]) -> (names: [String], exact: Bool)? {
+        guard indexes[path] != nil else { return nil }
+        return (indexes[path]!.names(equalTo: values), indexes[path]!.bucketsAreExact)
+    }
+
+    /// The earliest deadline any identity may have (a lower bound: renewed deadlines linger in the
+    /// heap): until then no identity expires, so a count taken now stays true.
+    var earliestDeadline: Timestamp? { deadlines.min?.expiresAt }
 
     /// Builds an index over the current identities (one scan); later writes keep it current.
     mutating func addIndex(_ path: [String]) {

@@ -86,6 +86,8 @@ def main():
     parser.add_argument("--calls", type=int, default=1000, help="concurrent calls per phase (default 1000)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole run (default 60)")
     parser.add_argument("--namespace", default="default")
+    # A usage error exits 1 like any other failure (argparse would use 2).
+    parser.exit = lambda status=0, message=None: sys.exit((message or "").rstrip() or 1) if status else sys.exit(0)
     args = parser.parse_args()
     if args.calls < 1:
         parser.error("--calls must be at least 1")

@@ -158,6 +158,8 @@ def main():
     parser.add_argument("--rate", type=float, default=100.0, help="deadline calls per second (default 100)")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to run (default 20)")
     parser.add_argument("--namespace", default="default")
+    # A usage error exits 1 like any other failure (argparse would use 2).
+    parser.exit = lambda status=0, message=None: sys.exit((message or "").rstrip() or 1) if status else sys.exit(0)
     args = parser.parse_args()
     if args.rate <= 0 or args.seconds <= 0:
         parser.error("--rate and --seconds must be positive")
