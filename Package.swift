@@ -181,6 +181,8 @@ let package = Package(
                 "PrismServer", "PrismClient", "PrismRegistry", "PrismAPI", "PrismFilter",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]),
         .testTarget(name: "PrismTopTests", dependencies: ["PrismTop"], exclude: ["golden"]),
         .testTarget(name: "PrismSimulatorTests", dependencies: ["PrismSimulator", "PrismFilter"]),

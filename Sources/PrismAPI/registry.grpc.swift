@@ -169,6 +169,19 @@ public enum Prism_Registry_V1_MulticastRegistry: Sendable {
                 type: .serverStreaming
             )
         }
+        /// Namespace for "Session" metadata.
+        public enum Session: Sendable {
+            /// Request type for "Session".
+            public typealias Input = Prism_Registry_V1_SessionRequest
+            /// Response type for "Session".
+            public typealias Output = Prism_Registry_V1_SessionEvent
+            /// Descriptor for "Session".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "prism.registry.v1.MulticastRegistry"),
+                method: "Session",
+                type: .bidirectionalStreaming
+            )
+        }
         /// Descriptors for all methods in the "prism.registry.v1.MulticastRegistry" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Register.descriptor,
@@ -181,7 +194,8 @@ public enum Prism_Registry_V1_MulticastRegistry: Sendable {
             Subscribe.descriptor,
             Ack.descriptor,
             AckBatch.descriptor,
-            Watch.descriptor
+            Watch.descriptor,
+            Session.descriptor
         ]
     }
 }
@@ -407,6 +421,28 @@ extension Prism_Registry_V1_MulticastRegistry {
             request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_WatchRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_Event>
+
+        /// Handle the "Session" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One long-lived stream per device or gateway: it registers, heartbeats and unregisters its
+        /// > identities, receives the messages addressed to them, and acks them in-band, so an ack always
+        /// > reaches the prismd that holds the subscription. Requests are handled in the order sent. The
+        /// > stream's end (the client gone, or its connection found dead by keepalive) ends its
+        /// > subscriptions; its registrations stay until they expire or are unregistered.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Prism_Registry_V1_SessionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Prism_Registry_V1_SessionEvent` messages.
+        func session(
+            request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_SessionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_SessionEvent>
     }
 
     /// Service protocol for the "prism.registry.v1.MulticastRegistry" service.
@@ -616,6 +652,28 @@ extension Prism_Registry_V1_MulticastRegistry {
             request: GRPCCore.ServerRequest<Prism_Registry_V1_WatchRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_Event>
+
+        /// Handle the "Session" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One long-lived stream per device or gateway: it registers, heartbeats and unregisters its
+        /// > identities, receives the messages addressed to them, and acks them in-band, so an ack always
+        /// > reaches the prismd that holds the subscription. Requests are handled in the order sent. The
+        /// > stream's end (the client gone, or its connection found dead by keepalive) ends its
+        /// > subscriptions; its registrations stay until they expire or are unregistered.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Prism_Registry_V1_SessionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Prism_Registry_V1_SessionEvent` messages.
+        func session(
+            request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_SessionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_SessionEvent>
     }
 
     /// Simple service protocol for the "prism.registry.v1.MulticastRegistry" service.
@@ -825,6 +883,29 @@ extension Prism_Registry_V1_MulticastRegistry {
             response: GRPCCore.RPCWriter<Prism_Registry_V1_Event>,
             context: GRPCCore.ServerContext
         ) async throws
+
+        /// Handle the "Session" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One long-lived stream per device or gateway: it registers, heartbeats and unregisters its
+        /// > identities, receives the messages addressed to them, and acks them in-band, so an ack always
+        /// > reaches the prismd that holds the subscription. Requests are handled in the order sent. The
+        /// > stream's end (the client gone, or its connection found dead by keepalive) ends its
+        /// > subscriptions; its registrations stay until they expire or are unregistered.
+        ///
+        /// - Parameters:
+        ///   - request: A stream of `Prism_Registry_V1_SessionRequest` messages.
+        ///   - response: A response stream of `Prism_Registry_V1_SessionEvent` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        func session(
+            request: GRPCCore.RPCAsyncSequence<Prism_Registry_V1_SessionRequest, any Swift.Error>,
+            response: GRPCCore.RPCWriter<Prism_Registry_V1_SessionEvent>,
+            context: GRPCCore.ServerContext
+        ) async throws
     }
 }
 
@@ -948,6 +1029,17 @@ extension Prism_Registry_V1_MulticastRegistry.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_Event>(),
             handler: { request, context in
                 try await self.watch(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Prism_Registry_V1_MulticastRegistry.Method.Session.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_SessionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_SessionEvent>(),
+            handler: { request, context in
+                try await self.session(
                     request: request,
                     context: context
                 )
@@ -1234,6 +1326,23 @@ extension Prism_Registry_V1_MulticastRegistry.SimpleServiceProtocol {
             }
         )
     }
+
+    public func session(
+        request: GRPCCore.StreamingServerRequest<Prism_Registry_V1_SessionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Prism_Registry_V1_SessionEvent> {
+        return GRPCCore.StreamingServerResponse<Prism_Registry_V1_SessionEvent>(
+            metadata: [:],
+            producer: { writer in
+                try await self.session(
+                    request: request.messages,
+                    response: writer,
+                    context: context
+                )
+                return [:]
+            }
+        )
+    }
 }
 
 // MARK: prism.registry.v1.MulticastRegistry (client)
@@ -1498,6 +1607,33 @@ extension Prism_Registry_V1_MulticastRegistry {
             deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_Event>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Prism_Registry_V1_Event>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Session" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One long-lived stream per device or gateway: it registers, heartbeats and unregisters its
+        /// > identities, receives the messages addressed to them, and acks them in-band, so an ack always
+        /// > reaches the prismd that holds the subscription. Requests are handled in the order sent. The
+        /// > stream's end (the client gone, or its connection found dead by keepalive) ends its
+        /// > subscriptions; its registrations stay until they expire or are unregistered.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Prism_Registry_V1_SessionRequest` messages.
+        ///   - serializer: A serializer for `Prism_Registry_V1_SessionRequest` messages.
+        ///   - deserializer: A deserializer for `Prism_Registry_V1_SessionEvent` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func session<Result>(
+            request: GRPCCore.StreamingClientRequest<Prism_Registry_V1_SessionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Prism_Registry_V1_SessionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_SessionEvent>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Prism_Registry_V1_SessionEvent>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1888,6 +2024,42 @@ extension Prism_Registry_V1_MulticastRegistry {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "Session" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > One long-lived stream per device or gateway: it registers, heartbeats and unregisters its
+        /// > identities, receives the messages addressed to them, and acks them in-band, so an ack always
+        /// > reaches the prismd that holds the subscription. Requests are handled in the order sent. The
+        /// > stream's end (the client gone, or its connection found dead by keepalive) ends its
+        /// > subscriptions; its registrations stay until they expire or are unregistered.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Prism_Registry_V1_SessionRequest` messages.
+        ///   - serializer: A serializer for `Prism_Registry_V1_SessionRequest` messages.
+        ///   - deserializer: A deserializer for `Prism_Registry_V1_SessionEvent` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func session<Result>(
+            request: GRPCCore.StreamingClientRequest<Prism_Registry_V1_SessionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Prism_Registry_V1_SessionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Prism_Registry_V1_SessionEvent>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Prism_Registry_V1_SessionEvent>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.bidirectionalStreaming(
+                request: request,
+                descriptor: Prism_Registry_V1_MulticastRegistry.Method.Session.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2202,6 +2374,37 @@ extension Prism_Registry_V1_MulticastRegistry.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_WatchRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_Event>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Session" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One long-lived stream per device or gateway: it registers, heartbeats and unregisters its
+    /// > identities, receives the messages addressed to them, and acks them in-band, so an ack always
+    /// > reaches the prismd that holds the subscription. Requests are handled in the order sent. The
+    /// > stream's end (the client gone, or its connection found dead by keepalive) ends its
+    /// > subscriptions; its registrations stay until they expire or are unregistered.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Prism_Registry_V1_SessionRequest` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func session<Result>(
+        request: GRPCCore.StreamingClientRequest<Prism_Registry_V1_SessionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Prism_Registry_V1_SessionEvent>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.session(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Prism_Registry_V1_SessionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Prism_Registry_V1_SessionEvent>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2562,6 +2765,42 @@ extension Prism_Registry_V1_MulticastRegistry.ClientProtocol {
             metadata: metadata
         )
         return try await self.watch(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Session" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > One long-lived stream per device or gateway: it registers, heartbeats and unregisters its
+    /// > identities, receives the messages addressed to them, and acks them in-band, so an ack always
+    /// > reaches the prismd that holds the subscription. Requests are handled in the order sent. The
+    /// > stream's end (the client gone, or its connection found dead by keepalive) ends its
+    /// > subscriptions; its registrations stay until they expire or are unregistered.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func session<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Prism_Registry_V1_SessionRequest>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Prism_Registry_V1_SessionEvent>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Prism_Registry_V1_SessionRequest>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.session(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -1166,6 +1166,152 @@ public nonisolated struct Prism_Registry_V1_StatsResponse: @unchecked Sendable {
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+public nonisolated struct Prism_Registry_V1_SessionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Echoed by the SessionResult answering this request. 0 asks for an answer only on failure, so a
+  /// stream of heartbeats costs nothing on the way back while all is well.
+  public var requestID: UInt64 = 0
+
+  /// The session's namespace is the first request's (empty: "default"); a later request naming
+  /// another one is refused with INVALID_ARGUMENT.
+  public var request: Prism_Registry_V1_SessionRequest.OneOf_Request? = nil
+
+  /// Also subscribes the session to the identity's messages, before the result is sent.
+  public var register: Prism_Registry_V1_RegisterRequest {
+    get {
+      if case .register(let v)? = request {return v}
+      return Prism_Registry_V1_RegisterRequest()
+    }
+    set {request = .register(newValue)}
+  }
+
+  public var heartbeat: Prism_Registry_V1_HeartbeatRequest {
+    get {
+      if case .heartbeat(let v)? = request {return v}
+      return Prism_Registry_V1_HeartbeatRequest()
+    }
+    set {request = .heartbeat(newValue)}
+  }
+
+  /// Also ends the session's subscription to the identity.
+  public var unregister: Prism_Registry_V1_UnregisterRequest {
+    get {
+      if case .unregister(let v)? = request {return v}
+      return Prism_Registry_V1_UnregisterRequest()
+    }
+    set {request = .unregister(newValue)}
+  }
+
+  public var ack: Prism_Registry_V1_AckRequest {
+    get {
+      if case .ack(let v)? = request {return v}
+      return Prism_Registry_V1_AckRequest()
+    }
+    set {request = .ack(newValue)}
+  }
+
+  /// Receive the messages of identities registered elsewhere (by HeartbeatBatch, say).
+  public var subscribe: Prism_Registry_V1_SessionSubscribe {
+    get {
+      if case .subscribe(let v)? = request {return v}
+      return Prism_Registry_V1_SessionSubscribe()
+    }
+    set {request = .subscribe(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  /// The session's namespace is the first request's (empty: "default"); a later request naming
+  /// another one is refused with INVALID_ARGUMENT.
+  public nonisolated enum OneOf_Request: Equatable, Sendable {
+    /// Also subscribes the session to the identity's messages, before the result is sent.
+    case register(Prism_Registry_V1_RegisterRequest)
+    case heartbeat(Prism_Registry_V1_HeartbeatRequest)
+    /// Also ends the session's subscription to the identity.
+    case unregister(Prism_Registry_V1_UnregisterRequest)
+    case ack(Prism_Registry_V1_AckRequest)
+    /// Receive the messages of identities registered elsewhere (by HeartbeatBatch, say).
+    case subscribe(Prism_Registry_V1_SessionSubscribe)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Prism_Registry_V1_SessionSubscribe: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var identities: [String] = []
+
+  public var namespace: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Prism_Registry_V1_SessionEvent: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var event: Prism_Registry_V1_SessionEvent.OneOf_Event? = nil
+
+  public var result: Prism_Registry_V1_SessionResult {
+    get {
+      if case .result(let v)? = event {return v}
+      return Prism_Registry_V1_SessionResult()
+    }
+    set {event = .result(newValue)}
+  }
+
+  public var message: Prism_Registry_V1_SubscribedMessage {
+    get {
+      if case .message(let v)? = event {return v}
+      return Prism_Registry_V1_SubscribedMessage()
+    }
+    set {event = .message(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_Event: Equatable, Sendable {
+    case result(Prism_Registry_V1_SessionResult)
+    case message(Prism_Registry_V1_SubscribedMessage)
+
+  }
+
+  public init() {}
+}
+
+public nonisolated struct Prism_Registry_V1_SessionResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var requestID: UInt64 = 0
+
+  /// 0 when done, else the gRPC status code the unary call would have ended with.
+  public var code: Int32 = 0
+
+  public var message: String = String()
+
+  /// Register: whether an existing registration was replaced.
+  public var replaced: Bool = false
+
+  /// Unregister: whether the identity was registered.
+  public var removed: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "prism.registry.v1"
@@ -2944,6 +3090,281 @@ nonisolated extension Prism_Registry_V1_StatsResponse: SwiftProtobuf.Message, Sw
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Prism_Registry_V1_SessionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SessionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}register\0\u{1}heartbeat\0\u{1}unregister\0\u{1}ack\0\u{1}subscribe\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.requestID) }()
+      case 2: try {
+        var v: Prism_Registry_V1_RegisterRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .register(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .register(v)
+        }
+      }()
+      case 3: try {
+        var v: Prism_Registry_V1_HeartbeatRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .heartbeat(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .heartbeat(v)
+        }
+      }()
+      case 4: try {
+        var v: Prism_Registry_V1_UnregisterRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .unregister(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .unregister(v)
+        }
+      }()
+      case 5: try {
+        var v: Prism_Registry_V1_AckRequest?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .ack(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .ack(v)
+        }
+      }()
+      case 6: try {
+        var v: Prism_Registry_V1_SessionSubscribe?
+        var hadOneofValue = false
+        if let current = self.request {
+          hadOneofValue = true
+          if case .subscribe(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.request = .subscribe(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.requestID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.requestID, fieldNumber: 1)
+    }
+    switch self.request {
+    case .register?: try {
+      guard case .register(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case .heartbeat?: try {
+      guard case .heartbeat(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    }()
+    case .unregister?: try {
+      guard case .unregister(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    }()
+    case .ack?: try {
+      guard case .ack(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    }()
+    case .subscribe?: try {
+      guard case .subscribe(let v)? = self.request else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Prism_Registry_V1_SessionRequest, rhs: Prism_Registry_V1_SessionRequest) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.request != rhs.request {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Prism_Registry_V1_SessionSubscribe: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SessionSubscribe"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}identities\0\u{1}namespace\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedStringField(value: &self.identities) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.namespace) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.identities.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.identities, fieldNumber: 1)
+    }
+    if !self.namespace.isEmpty {
+      try visitor.visitSingularStringField(value: self.namespace, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Prism_Registry_V1_SessionSubscribe, rhs: Prism_Registry_V1_SessionSubscribe) -> Bool {
+    if lhs.identities != rhs.identities {return false}
+    if lhs.namespace != rhs.namespace {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Prism_Registry_V1_SessionEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SessionEvent"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}result\0\u{1}message\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try {
+        var v: Prism_Registry_V1_SessionResult?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .result(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .result(v)
+        }
+      }()
+      case 2: try {
+        var v: Prism_Registry_V1_SubscribedMessage?
+        var hadOneofValue = false
+        if let current = self.event {
+          hadOneofValue = true
+          if case .message(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.event = .message(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    switch self.event {
+    case .result?: try {
+      guard case .result(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    }()
+    case .message?: try {
+      guard case .message(let v)? = self.event else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    }()
+    case nil: break
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Prism_Registry_V1_SessionEvent, rhs: Prism_Registry_V1_SessionEvent) -> Bool {
+    if lhs.event != rhs.event {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Prism_Registry_V1_SessionResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SessionResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}request_id\0\u{1}code\0\u{1}message\0\u{1}replaced\0\u{1}removed\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.requestID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.code) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.replaced) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.removed) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.requestID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.requestID, fieldNumber: 1)
+    }
+    if self.code != 0 {
+      try visitor.visitSingularInt32Field(value: self.code, fieldNumber: 2)
+    }
+    if !self.message.isEmpty {
+      try visitor.visitSingularStringField(value: self.message, fieldNumber: 3)
+    }
+    if self.replaced != false {
+      try visitor.visitSingularBoolField(value: self.replaced, fieldNumber: 4)
+    }
+    if self.removed != false {
+      try visitor.visitSingularBoolField(value: self.removed, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Prism_Registry_V1_SessionResult, rhs: Prism_Registry_V1_SessionResult) -> Bool {
+    if lhs.requestID != rhs.requestID {return false}
+    if lhs.code != rhs.code {return false}
+    if lhs.message != rhs.message {return false}
+    if lhs.replaced != rhs.replaced {return false}
+    if lhs.removed != rhs.removed {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -25,11 +25,14 @@ struct IoTSimScenario: AsyncParsableCommand {
     @Option(help: "Device TTL in seconds.") var ttl = 15
     @Option(help: "Seconds to sample CPU and heartbeats over.") var measure = 30
     @Option(help: "Acked multicasts to all devices.") var multicasts = 5
-    @Option(help: "How commands reach the devices: grpc or nats.") var via = "grpc"
+    @Option(help: "How the devices talk to prismd: session, grpc or nats (as prism-iot-sim --via).")
+    var via = "session"
     @Flag(help: "Print JSON (always).") var json = false
 
     func validate() throws {
-        guard ["grpc", "nats"].contains(via) else { throw ValidationError("--via must be grpc or nats") }
+        guard ["session", "grpc", "nats"].contains(via) else {
+            throw ValidationError("--via must be session, grpc or nats")
+        }
     }
 
     func run() async throws {

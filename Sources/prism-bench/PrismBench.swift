@@ -9,7 +9,7 @@ struct PrismBench: AsyncParsableCommand {
         subcommands: [
             FilterScenario.self, RegisterScenario.self, EnumerateScenario.self, MulticastScenario.self,
             SweepScenario.self, RestartScenario.self, GRPCScenario.self, NATSScenario.self, TopRenderScenario.self,
-            IoTSimScenario.self, BareServer.self, ClientLoadScenario.self,
+            IoTSimScenario.self, BareServer.self, ClientLoadScenario.self, SessionScenario.self,
         ]
     )
 }

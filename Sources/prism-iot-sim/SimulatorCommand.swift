@@ -31,8 +31,13 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Each device's TTL.", valueName: "duration"), transform: parseDuration)
     var ttl: Duration = .seconds(15)
     @Option(help: "Share of devices silent at any time (long enough to expire), 0 to 0.5.") var churn = 0.02
-    @Option(help: "How commands reach devices: grpc (Subscribe streams) or nats (NATS directly).")
-    var via: Transport = .grpc
+    @Option(
+        help: """
+            How devices talk to prismd: session (one Session stream per \(SimulatorSettings.defaultDevicesPerLink) \
+            devices, carrying registrations, heartbeats, commands and acks), grpc (unary calls and Subscribe \
+            streams) or nats (commands straight from NATS).
+            """)
+    var via: Transport = .session
     @Option(name: .customLong("nats"), help: "NATS server for --via nats (repeatable).")
     var natsServers: [String] = []
     @Option(name: .customLong("nats-prefix"), help: "Subject prefix prismd's NATS slot uses.")
@@ -47,7 +52,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "gRPC connections to prismd (default: one per 2,500 devices, at most 4).") var connections: Int?
 
     enum Transport: String, ExpressibleByArgument, CaseIterable {
-        case grpc, nats
+        case session, grpc, nats
     }
 
     func validate() throws {
@@ -63,18 +68,23 @@ struct SimulatorCommand: AsyncParsableCommand {
         if let connections, !(1...64).contains(connections) {
             throw ValidationError("--connections must be 1 to 64")
         }
-        if via == .grpc, !natsServers.isEmpty { throw ValidationError("--nats needs --via nats") }
+        if via != .nats, !natsServers.isEmpty { throw ValidationError("--nats needs --via nats") }
+    }
+
+    private var settingsVia: SimulatorSettings.Via {
+        switch via {
+        case .session: .session
+        case .grpc: .grpc
+        case .nats:
+            .nats(servers: natsServers.isEmpty ? ["nats://127.0.0.1:4222"] : natsServers, subjectPrefix: natsPrefix)
+        }
     }
 
     func run() async throws {
         let server = self.server ?? ProcessInfo.processInfo.environment["PRISM_SERVER"] ?? PrismClient.defaultServer
         let settings = SimulatorSettings(
             devices: devices, server: server, namespace: namespace, heartbeat: heartbeat, ttl: ttl, churn: churn,
-            via: via == .grpc
-                ? .grpc
-                : .nats(
-                    servers: natsServers.isEmpty ? ["nats://127.0.0.1:4222"] : natsServers,
-                    subjectPrefix: natsPrefix),
+            via: settingsVia,
             seed: seed, connections: connections)
         let simulator = try Simulator(settings: settings)
         do {

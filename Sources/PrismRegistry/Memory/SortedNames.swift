@@ -32,8 +32,14 @@ struct SortedNames {
     mutating func settle() {
         guard !added.isEmpty || !removed.isEmpty else { return }
         if added.count + removed.count <= Self.inPlaceChanges {
-            for name in removed { names.remove(at: Self.firstIndex(in: names, notBefore: name)) }
-            for name in added { names.insert(name, at: Self.firstIndex(in: names, notBefore: name)) }
+            for name in removed {
+                let index = Self.firstIndex(in: names, notBefore: name)
+                if index < names.count, names[index] == name { names.remove(at: index) }
+            }
+            for name in added {
+                let index = Self.firstIndex(in: names, notBefore: name)
+                if index == names.count || names[index] != name { names.insert(name, at: index) }
+            }
         } else {
             let additions = added.sorted()
             var merged: [String] = []

@@ -12,6 +12,7 @@ import Synchronization
 /// - `prism_multicast_targets_total{namespace}`, `prism_multicast_deliveries_total{namespace,status}`.
 /// - `prism_identities{namespace}`, `prism_slot_health{namespace,slot,backend}` (0 healthy, 1 degraded,
 ///   2 unhealthy), `prism_namespace_running{namespace}`: refreshed on each scrape.
+/// - `prism_session_requests_total{op,outcome}`: requests on Session streams, `ok` or `failed`.
 /// - `prism_grpc_stream_resets_total{outcome}`: clients' stream resets, `absorbed` or `over_budget`.
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
@@ -19,6 +20,7 @@ public final class ServerMetrics: Sendable {
     private let counters = MetricCache<CoreMetrics.Counter>()
     private let timers = MetricCache<CoreMetrics.Timer>()
     private let gauges = MetricCache<CoreMetrics.Gauge>()
+    private let sessionCounters: [String: (ok: CoreMetrics.Counter, failed: CoreMetrics.Counter)]
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -29,6 +31,16 @@ public final class ServerMetrics: Sendable {
             .seconds(10),
         ]
         self.factory = factory
+        var sessionCounters: [String: (ok: CoreMetrics.Counter, failed: CoreMetrics.Counter)] = [:]
+        for kind in ["register", "heartbeat", "unregister", "ack", "subscribe", "empty"] {
+            let make = { (outcome: String) in
+                CoreMetrics.Counter(
+                    label: "prism_session_requests_total", dimensions: [("op", kind), ("outcome", outcome)],
+                    factory: factory)
+            }
+            sessionCounters[kind] = (make("ok"), make("failed"))
+        }
+        self.sessionCounters = sessionCounters
     }
 
     func recordOperation(namespace: String, op: String, code: String, duration: Duration) {
@@ -56,6 +68,13 @@ public final class ServerMetrics: Sendable {
             gauge("prism_slot_health", [("namespace", name), ("slot", slot), ("backend", backend)])
                 .record(slotHealth.status.rawValue)
         }
+    }
+
+    /// One request on a Session stream. Session requests are the busiest path (a fleet's heartbeats),
+    /// so their counters are looked up in a table made once rather than through the metric cache.
+    func recordSessionRequest(_ kind: String, failed: Bool) {
+        guard let counters = sessionCounters[kind] else { return }
+        (failed ? counters.failed : counters.ok).increment()
     }
 
     /// A client's RST_STREAM: `absorbed` when within the connection's budget (``StreamResetGuard``).

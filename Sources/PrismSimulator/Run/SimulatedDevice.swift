@@ -26,21 +26,22 @@ actor SimulatedDevice {
     /// Set at shutdown: a command still in flight must not register the device again after it left.
     private var stopping = false
     private var lastAdvance = ContinuousClock.now
+    /// For the last call, unregistering at shutdown, after the links have closed.
     private let client: PrismClient
-    /// Heartbeats of the devices sharing this device's connection leave in batches.
-    private let heartbeats: CallBatcher<HeartbeatRenewal>
+    /// Registrations and heartbeats: the group's Session stream, or unary calls with batched heartbeats.
+    private let registry: any RegistryLink
     private let link: any CommandLink
     private let settings: SimulatorSettings
     private let counters: SimulatorCounters
 
     init(
-        profile: DeviceProfile, client: PrismClient, heartbeats: CallBatcher<HeartbeatRenewal>,
-        link: any CommandLink, settings: SimulatorSettings, counters: SimulatorCounters
+        profile: DeviceProfile, client: PrismClient, registry: any RegistryLink, link: any CommandLink,
+        settings: SimulatorSettings, counters: SimulatorCounters
     ) {
         identity = profile.identity
         state = DeviceState(profile: profile)
         self.client = client
-        self.heartbeats = heartbeats
+        self.registry = registry
         self.link = link
         self.settings = settings
         self.counters = counters
@@ -121,7 +122,7 @@ actor SimulatedDevice {
         guard !stopping else { return }
         advanceClock()
         do {
-            try await client.register(identity, metadata: state.metadata, ttl: settings.ttl, replace: true)
+            try await registry.register(identity, metadata: state.metadata, ttl: settings.ttl)
             counters.registrations.add(1, ordering: .relaxed)
             if !everRegistered {
                 everRegistered = true
@@ -139,7 +140,7 @@ actor SimulatedDevice {
         advanceClock()
         guard isRegistered else { return await register() }
         do {
-            try await heartbeats.submit(
+            try await registry.heartbeat(
                 HeartbeatRenewal(identity: identity, ttl: settings.ttl, metadataPatch: state.heartbeatPatch))
             counters.heartbeats.add(1, ordering: .relaxed)
         } catch {
@@ -150,7 +151,7 @@ actor SimulatedDevice {
     /// Renews the registration with a metadata patch; returns why it failed, or nil.
     private func report(_ patch: JSONObject) async -> String? {
         do {
-            try await heartbeats.submit(HeartbeatRenewal(identity: identity, ttl: settings.ttl, metadataPatch: patch))
+            try await registry.heartbeat(HeartbeatRenewal(identity: identity, ttl: settings.ttl, metadataPatch: patch))
             return nil
         } catch {
             // Registering again sends the whole metadata, the change included.

@@ -8,39 +8,50 @@ public final class Simulator: Sendable {
     public let profiles: [DeviceProfile]
     public let counters = SimulatorCounters()
     private let clients: [PrismClient]
-    private let links: [any CommandLink]
+    /// Each group's devices and the link their commands come by.
+    private let groups: [(identities: [String], link: any CommandLink)]
     private let devices: [String: SimulatedDevice]
     private let running = Mutex<[Task<Void, Never>]>([])
 
     public init(settings: SimulatorSettings) throws {
         self.settings = settings
-        profiles = Fleet.generate(count: settings.devices, seed: settings.seed)
+        let profiles = Fleet.generate(count: settings.devices, seed: settings.seed)
+        self.profiles = profiles
         let clients = try (0..<max(1, settings.connections)).map { _ in
             try PrismClient(server: settings.server, namespace: settings.namespace)
         }
+        let counters = self.counters
+        let groups = stride(from: 0, to: profiles.count, by: max(1, settings.devicesPerLink)).map {
+            Array(profiles[$0..<min(profiles.count, $0 + settings.devicesPerLink)])
+        }
+        let onInterruption: @Sendable () -> Void = { counters.streamDrops.add(1, ordering: .relaxed) }
+        // Per group of devices: the link their commands come by, and the one their registry calls take.
+        var groupLinks: [(commands: any CommandLink, registry: any RegistryLink)] = []
         switch settings.via {
-        case .grpc:
-            let counters = self.counters
-            links = clients.map { client in
-                GRPCCommandLink(client: client) { counters.streamDrops.add(1, ordering: .relaxed) }
+        case .session:
+            groupLinks = groups.indices.map { index in
+                let link = SessionLink(client: clients[index % clients.count], onInterruption: onInterruption)
+                return (link, link)
             }
+        case .grpc:
+            let links = clients.map { GRPCCommandLink(client: $0, onInterruption: onInterruption) }
+            let registries = clients.map { UnaryRegistryLink(client: $0) }
+            groupLinks = groups.indices.map { (links[$0 % links.count], registries[$0 % registries.count]) }
         case .nats(let servers, let subjectPrefix):
-            links = [try NATSCommandLink(servers: servers, namespace: settings.namespace, subjectPrefix: subjectPrefix)]
+            let link = try NATSCommandLink(
+                servers: servers, namespace: settings.namespace, subjectPrefix: subjectPrefix)
+            let registries = clients.map { UnaryRegistryLink(client: $0) }
+            groupLinks = groups.indices.map { (link, registries[$0 % registries.count]) }
         }
         self.clients = clients
-        let heartbeats = clients.map { client in
-            // Nobody waits for a heartbeat, and a TTL is seconds long: 50 ms of lingering costs nothing.
-            CallBatcher<HeartbeatRenewal>(linger: .milliseconds(50)) { renewals throws(PrismClientError) in
-                try await client.heartbeat(renewals)
-            }
-        }
-        let counters = self.counters
+        self.groups = zip(groups, groupLinks).map { group, links in (group.map(\.identity), links.commands) }
         var devices: [String: SimulatedDevice] = [:]
-        for (index, profile) in profiles.enumerated() {
-            devices[profile.identity] = SimulatedDevice(
-                profile: profile, client: clients[index % clients.count],
-                heartbeats: heartbeats[index % clients.count], link: links[index % links.count], settings: settings,
-                counters: counters)
+        for (index, group) in groups.enumerated() {
+            for profile in group {
+                devices[profile.identity] = SimulatedDevice(
+                    profile: profile, client: clients[index % clients.count], registry: groupLinks[index].registry,
+                    link: groupLinks[index].commands, settings: settings, counters: counters)
+            }
         }
         self.devices = devices
     }
@@ -56,11 +67,8 @@ public final class Simulator: Sendable {
             guard let device = devices[command.identity] else { return }
             Task { await device.handle(command) }
         }
-        let groups = stride(from: 0, to: profiles.count, by: max(1, settings.devicesPerLink)).map {
-            profiles[$0..<min(profiles.count, $0 + settings.devicesPerLink)].map(\.identity)
-        }
-        for (index, group) in groups.enumerated() {
-            try await links[index % links.count].subscribe(group, deliver: deliver)
+        for group in groups {
+            try await group.link.subscribe(group.identities, deliver: deliver)
         }
         // A large fleet registers over a few seconds (2,000 a second) rather than all at once.
         let spread = min(settings.heartbeat, .milliseconds(profiles.count / 2))
@@ -81,7 +89,11 @@ public final class Simulator: Sendable {
             return tasks
         }
         // Commands stop arriving first, then no device may register again, then they all leave.
-        for link in links { await link.close() }
+        // Several groups share a link on NATS and with Subscribe streams: close each once.
+        var closed: Set<ObjectIdentifier> = []
+        for group in groups where closed.insert(ObjectIdentifier(group.link as AnyObject)).inserted {
+            await group.link.close()
+        }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
         for device in devices.values { await device.stop() }

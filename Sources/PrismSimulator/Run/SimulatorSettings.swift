@@ -1,6 +1,9 @@
 /// How the simulator runs; the command line's options, with their defaults.
 public struct SimulatorSettings: Sendable {
     public enum Via: Sendable, Equatable {
+        /// One Session stream per group of devices: registrations, heartbeats, commands and acks on it.
+        case session
+        /// Unary calls (heartbeats and acks batched) and Subscribe streams.
         case grpc
         /// Commands straight from NATS (prismd must use the NATS messaging slot with the same prefix).
         case nats(servers: [String], subjectPrefix: String)
@@ -17,13 +20,14 @@ public struct SimulatorSettings: Sendable {
     public var seed: UInt64
     /// gRPC connections to prismd; devices are spread over them.
     public var connections: Int
-    /// Devices per Subscribe stream (or NATS subscription batch).
+    /// Devices per Session or Subscribe stream (or NATS subscription batch).
     public var devicesPerLink: Int
+    public static let defaultDevicesPerLink = 500
 
     public init(
         devices: Int, server: String = "127.0.0.1:8980", namespace: String = "iot", heartbeat: Duration = .seconds(5),
-        ttl: Duration = .seconds(15), churn: Double = 0.02, via: Via = .grpc, seed: UInt64 = 1,
-        connections: Int? = nil, devicesPerLink: Int = 500
+        ttl: Duration = .seconds(15), churn: Double = 0.02, via: Via = .session, seed: UInt64 = 1,
+        connections: Int? = nil, devicesPerLink: Int = defaultDevicesPerLink
     ) {
         self.devices = devices
         self.server = server

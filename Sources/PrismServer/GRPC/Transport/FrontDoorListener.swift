@@ -4,7 +4,7 @@ import NIOPosix
 import PrismAPI
 
 /// Accepts prismd's gRPC connections: a plain TCP listener whose connections get the
-/// ``StreamResetGuard`` in front of grpc-swift's HTTP/2 pipeline.
+/// ``DeadPeerDetector`` and the ``StreamResetGuard`` in front of grpc-swift's HTTP/2 pipeline.
 ///
 /// Built on `HTTP2ServerTransport.Custom` rather than `HTTP2ServerTransport.Posix` for two reasons:
 /// the guard must sit below the HTTP/2 handler, which only a listener of our own can place; and the
@@ -40,13 +40,16 @@ public struct FrontDoorListener: HTTP2ServerTransport.ListenerFactory {
     ) async throws -> NIOAsyncChannel<HTTP2ServerTransport.ConnectionConfigurator.ConnectionChannel, Never> {
         let budget = StreamResetGuard.Budget(perSecond: settings.streamResetsPerSecond)
         let onReset = onReset
+        let (keepalive, keepaliveTimeout) = (settings.keepalive, settings.keepaliveTimeout)
         return try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .serverChannelInitializer { channel in listenerConfigurator.configure(channel: channel) }
             .bind(host: address.host == "localhost" ? "127.0.0.1" : address.host, port: address.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(StreamResetGuard(budget: budget, onReset: onReset))
+                    try channel.pipeline.syncOperations.addHandlers(
+                        DeadPeerDetector(keepalive: keepalive, timeout: keepaliveTimeout),
+                        StreamResetGuard(budget: budget, onReset: onReset))
                 }.flatMap {
                     connectionConfigurator.configure(channel: channel, tls: .none)
                 }
