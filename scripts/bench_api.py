@@ -8,8 +8,9 @@ usage: PYTHONPATH=.build/pyenv/stubs .build/pyenv/bin/python scripts/bench_api.p
 
 Servers, each started fresh on 127.0.0.1:0 and killed when measured (also on an error or Ctrl-C):
   grpc-go        .build/tools/grpc-ref (canned replies)
-  bare           DIR/prism-bench bare-server (grpc-swift 2, empty handlers); an "error" entry if it
-                 does not start
+  bare           DIR/prism-bench bare-server (grpc-swift 2, empty handlers, on prismd's transport); an
+                 "error" entry if it does not start
+  bare-posix     the same on grpc-swift's stock HTTP2ServerTransport.Posix
   prismd-memory  DIR/prismd, memory registry
   prismd-sqlite  DIR/prismd, SQLite registry (temporary data directory)
 Each run is h2load -c 16 -m 4 -t 1 (by default) with -n sized from a short calibration run so that it
@@ -18,7 +19,10 @@ must end OK (h2load only sees HTTP 200; gRPC errors hide in the trailers).
 Calls: Get of a registered identity (every server), Heartbeat of it, Register with replace, Unregister
 of an absent identity (prismd only); Enumerate of a page of 100 with metadata from --identities
 identities (a third match; a selective filter), prismd-memory (and prismd-sqlite unless --quick), with
-prismd's RSS after the preload; a concurrency check, h2load -c 1 -m 500 -n 20000 Get against a fresh
+prismd's RSS after the preload; PrismClient's Get rate at h2load's concurrency (prism-bench
+client-load); heartbeats over 16 Session streams, without and with a metadata patch (prism-bench
+session-heartbeats); Get and Register on prismd-memory with Swift's default executor
+(PRISM_NIO_EXECUTOR=0), against the NIO executor prismd installs; a concurrency check, h2load -c 1 -m 500 -n 20000 Get against a fresh
 prismd-memory (it must be 20000 succeeded, 0 failed).
 
 Prints ONE JSON object on stdout, progress on stderr. Exit status 0 when every prismd measurement was
@@ -88,8 +92,9 @@ class Server:
 
     running = []
 
-    def __init__(self, name, argv, ready, cwd=None):
+    def __init__(self, name, argv, ready, cwd=None, env=None):
         self.name = name
+        self.env = env
         self.argv = [str(arg) for arg in argv]
         self.ready = re.compile(ready)
         self.cwd = cwd
@@ -103,7 +108,7 @@ class Server:
         try:
             self.process = subprocess.Popen(
                 self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=self.cwd, preexec_fn=_die_with_parent, start_new_session=True)
+                cwd=self.cwd, env=self.env, preexec_fn=_die_with_parent, start_new_session=True)
         except OSError as error:
             raise BenchError(f"{self.name}: cannot start {self.argv[0]}: {error}") from None
         Server.running.append(self)
@@ -339,14 +344,14 @@ class Bench:
 
     # The servers
 
-    def prismd(self, name, registry):
+    def prismd(self, name, registry, env=None):
         config = os.path.join(self.directory, f"{name}.yaml")
         with open(config, "w") as out:
             out.write(CONFIG.format(registry=registry))
         data = tempfile.mkdtemp(prefix=f"{name}-", dir=self.directory)
         argv = [os.path.join(self.args.bin, "prismd"), "--config", config, "--listen", "127.0.0.1:0",
                 "--http", "127.0.0.1:0", "--data-dir", data, "--log-level", "error"]
-        server = Server(name, argv, r"prismd listening grpc=(\S+)").start()
+        server = Server(name, argv, r"prismd listening grpc=(\S+)", env=env).start()
         # Device metadata, but not a device type: the Enumerate figures count only the dev- identities.
         register = api.RegisterRequest(identity=BENCH_ID, metadata=struct(dict(device(0), type="bench")),
                                        ttl=duration_pb2.Duration(seconds=3600), replace=True)
@@ -361,6 +366,8 @@ class Bench:
             ("grpc-go", [self.args.grpc_ref, "-listen", "127.0.0.1:0"], r"listening (\S+)"),
             ("bare", [os.path.join(self.args.bin, "prism-bench"), "bare-server", "--listen", "127.0.0.1:0"],
              r"^listening (\S+)"),
+            ("bare-posix", [os.path.join(self.args.bin, "prism-bench"), "bare-server", "--transport", "posix",
+                            "--listen", "127.0.0.1:0"], r"^listening (\S+)"),
         ]:
             try:
                 server = Server(name, argv, ready).start()
@@ -383,10 +390,69 @@ class Bench:
             try:
                 for method, (section, request) in unary_requests().items():
                     self.measure(section, server, method, request)
+                if registry == "memory":
+                    self.prism_client(server)
+                    self.sessions(server)
                 if registry == "memory" or not self.args.quick:
                     self.enumerate(server)
             finally:
                 server.stop()
+
+    def bench_json(self, arguments, timeout):
+        """Runs a prism-bench scenario and returns the JSON object it prints."""
+        argv = [os.path.join(self.args.bin, "prism-bench"), *arguments]
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise BenchError(f"{' '.join(argv)}: {error}") from None
+        if done.returncode != 0:
+            raise BenchError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.strip()[-400:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def prism_client(self, server):
+        """PrismClient (the Swift client) making the same Get calls as h2load, with as many in flight."""
+        try:
+            result = self.bench_json([
+                "client-load", "--server", server.address, "--call", "get", "--identity", BENCH_ID,
+                "--connections", str(self.args.connections), "--streams", str(self.args.streams),
+                "--seconds", str(self.args.seconds)], timeout=120)
+            self.results["get"]["prismclient-memory"] = {
+                key: result[key] for key in ("calls_per_second", "p50_us", "p99_us", "calls")}
+            log(f"get prismclient-memory: {result['calls_per_second']:.0f} calls/s")
+        except BenchError as error:
+            self.record_error("get", "prismclient-memory", str(error), fatal=True)
+
+    def sessions(self, server):
+        """Heartbeats over 16 Session streams (one connection each), without and with a metadata patch."""
+        for key, extra in [("session_heartbeats", []), ("session_heartbeats_patch", ["--patch"])]:
+            try:
+                result = self.bench_json([
+                    "session-heartbeats", "--server", server.address, "--sessions", "16", "--identities", "100",
+                    "--seconds", str(self.args.seconds), *extra], timeout=180)
+                self.results[key] = result
+                log(f"{key}: {result['heartbeats_per_second']:.0f} heartbeats/s, {result['failures']} failures")
+                if result["failures"]:
+                    self.fatal.append(f"{key}: {result['failures']} heartbeats failed")
+            except BenchError as error:
+                self.results[key] = {"error": str(error)}
+                self.fatal.append(f"{key}: {error}")
+
+    def default_executor(self):
+        """prismd-memory again with Swift's default executor (PRISM_NIO_EXECUTOR=0): what running Swift
+        concurrency on NIO's event loops is worth."""
+        name = "prismd-memory-default-executor"
+        try:
+            server = self.prismd(name, "memory", env={**os.environ, "PRISM_NIO_EXECUTOR": "0"})
+        except BenchError as error:
+            self.record_error("get", name, str(error), fatal=True)
+            return
+        try:
+            requests = unary_requests()
+            for method in ("Get", "Register"):
+                section, request = requests[method]
+                self.measure(section, server, method, request)
+        finally:
+            server.stop()
 
     def enumerate(self, server):
         count = self.args.identities
@@ -452,15 +518,24 @@ class Bench:
             value = self.results.get(section, {}).get(server, {})
             return value.get("calls_per_second") if "error" not in value else None
 
+        # name: (section, server) over (section, server)
+        pairs = {
+            "get_memory_vs_bare": (("get", "prismd-memory"), ("get", "bare")),
+            "get_memory_vs_grpc_go": (("get", "prismd-memory"), ("get", "grpc-go")),
+            "get_sqlite_vs_bare": (("get", "prismd-sqlite"), ("get", "bare")),
+            "get_sqlite_vs_grpc_go": (("get", "prismd-sqlite"), ("get", "grpc-go")),
+            "get_bare_vs_grpc_go": (("get", "bare"), ("get", "grpc-go")),
+            "get_bare_vs_bare_posix": (("get", "bare"), ("get", "bare-posix")),
+            "get_prismclient_vs_h2load": (("get", "prismclient-memory"), ("get", "prismd-memory")),
+            "get_nio_executor_vs_default": (("get", "prismd-memory"), ("get", "prismd-memory-default-executor")),
+            "register_nio_executor_vs_default": (
+                ("register", "prismd-memory"), ("register", "prismd-memory-default-executor")),
+            "heartbeat_memory_vs_bare_get": (("heartbeat", "prismd-memory"), ("get", "bare")),
+            "register_memory_vs_bare_get": (("register", "prismd-memory"), ("get", "bare")),
+        }
         ratios = {}
-        for name, (section, a, b) in {
-            "get_memory_vs_bare": ("get", "prismd-memory", "bare"),
-            "get_memory_vs_grpc_go": ("get", "prismd-memory", "grpc-go"),
-            "get_sqlite_vs_bare": ("get", "prismd-sqlite", "bare"),
-            "get_sqlite_vs_grpc_go": ("get", "prismd-sqlite", "grpc-go"),
-            "get_bare_vs_grpc_go": ("get", "bare", "grpc-go"),
-        }.items():
-            x, y = rate(section, a), rate(section, b)
+        for name, (top, bottom) in pairs.items():
+            x, y = rate(*top), rate(*bottom)
             ratios[name] = round(x / y, 3) if x and y else None
         return ratios
 
@@ -566,6 +641,7 @@ def main():
         try:
             bench.reference_servers()
             bench.prismd_servers()
+            bench.default_executor()
             bench.concurrency_check()
         except KeyboardInterrupt:
             log("interrupted")

@@ -47,9 +47,9 @@ extension MulticastRegistryService {
         _ request: Prism_Registry_V1_SubscribeRequest, context: ServerContext
     ) async throws -> MessageSubscription {
         try await observer.observe("subscribe", namespace: request.namespace, context: context) {
-            runtime, logger in
+            runtime, log in
             let subscription = try await runtime.coordinator.subscribe(to: request.identities)
-            logger.debug("subscribed", metadata: ["identities": "\(request.identities.count)"])
+            log.logger.debug("subscribed", metadata: ["identities": "\(request.identities.count)"])
             return subscription
         }
     }

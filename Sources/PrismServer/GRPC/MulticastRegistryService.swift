@@ -145,7 +145,7 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
         -> Prism_Registry_V1_MulticastResponse
     {
         try await observer.observe("multicast", namespace: request.namespace, context: context) {
-            runtime, logger in
+            runtime, log in
             let ackTimeout =
                 request.hasAckTimeout ? try Self.duration(request.ackTimeout, field: "ack_timeout") : .seconds(5)
             guard ackTimeout > .zero || request.delivery != .ack else {
@@ -161,7 +161,7 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
                     delivery: request.delivery == .ack ? .ack : .atMostOnce, ackTimeout: ackTimeout,
                     maxTargets: request.maxTargets == 0 ? nil : Int(request.maxTargets), dryRun: request.dryRun))
             observer.metrics.recordMulticast(namespace: runtime.name, report: report)
-            logger.info(
+            log.logger.info(
                 "multicast",
                 metadata: [
                     "multicast_id": "\(report.multicastID)", "targets": "\(report.targetCount)",

@@ -20,6 +20,7 @@ public final class ServerMetrics: Sendable {
     private let counters = MetricCache<CoreMetrics.Counter>()
     private let timers = MetricCache<CoreMetrics.Timer>()
     private let gauges = MetricCache<CoreMetrics.Gauge>()
+    private let operations = Mutex<[OperationKey: OperationHandles]>([:])
     private let sessionCounters: [String: (ok: CoreMetrics.Counter, failed: CoreMetrics.Counter)]
 
     public init() {
@@ -44,8 +45,32 @@ public final class ServerMetrics: Sendable {
     }
 
     func recordOperation(namespace: String, op: String, code: String, duration: Duration) {
-        counter("prism_operations_total", [("namespace", namespace), ("op", op), ("code", code)]).increment()
-        timer("prism_operation_duration_seconds", [("namespace", namespace), ("op", op)]).record(duration: duration)
+        let key = OperationKey(namespace: namespace, op: op, code: code)
+        let handles = operations.withLock { $0[key] } ?? makeOperationHandles(key)
+        handles.calls.increment()
+        handles.duration.record(duration: duration)
+    }
+
+    /// Every API call records two metrics; their handles are found by a key of three short strings
+    /// rather than through ``MetricCache``'s joined label, which allocated on every call.
+    private struct OperationKey: Hashable {
+        var namespace: String
+        var op: String
+        var code: String
+    }
+
+    private struct OperationHandles {
+        var calls: CoreMetrics.Counter
+        var duration: CoreMetrics.Timer
+    }
+
+    private func makeOperationHandles(_ key: OperationKey) -> OperationHandles {
+        let handles = OperationHandles(
+            calls: counter(
+                "prism_operations_total", [("namespace", key.namespace), ("op", key.op), ("code", key.code)]),
+            duration: timer("prism_operation_duration_seconds", [("namespace", key.namespace), ("op", key.op)]))
+        operations.withLock { $0[key] = handles }
+        return handles
     }
 
     func recordMulticast(namespace: String, report: MulticastReport) {
