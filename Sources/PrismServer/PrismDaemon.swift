@@ -41,11 +41,10 @@ public final class PrismDaemon: Sendable {
         let streams = StreamTracker()
         let observer = CallObserver(namespaces: namespaces, metrics: metrics, logger: logger)
         let transport = Self.transport(configuration, metrics: metrics)
+        let registry = MulticastRegistryService(observer: observer, streams: streams)
         let server = GRPCServer(
             transport: transport,
-            services: [
-                MulticastRegistryService(observer: observer, streams: streams), AdminService(observer: observer),
-            ])
+            services: [registry, FastEnumerate(service: registry), AdminService(observer: observer)])
         let httpPort = endpoint.localAddress?.port ?? configuration.http.port
         let services: [any Service] = [
             NamespacesService(namespaces: namespaces, logger: logger),

@@ -4,7 +4,6 @@ import Logging
 import PrismAPI
 import PrismServer
 
-@main
 struct Prismd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prismd",

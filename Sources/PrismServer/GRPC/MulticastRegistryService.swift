@@ -118,6 +118,21 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
     func enumerate(request: Prism_Registry_V1_EnumerateRequest, context: ServerContext) async throws
         -> Prism_Registry_V1_EnumerateResponse
     {
+        let (page, includeMetadata) = try await enumeratePage(request, context: context)
+        var response = Prism_Registry_V1_EnumerateResponse()
+        response.identities = page.identities.map {
+            Prism_Registry_V1_Identity($0, includeMetadata: includeMetadata)
+        }
+        response.totalCount = UInt64(page.totalCount)
+        response.nextCursor = page.nextCursor?.token ?? ""
+        return response
+    }
+
+    /// The page an Enumerate request asks for, and whether it carries metadata. Served on the wire by
+    /// ``FastEnumerate``; ``enumerate(request:context:)`` builds the same response as generated messages.
+    func enumeratePage(_ request: Prism_Registry_V1_EnumerateRequest, context: ServerContext) async throws
+        -> (EnumerationPage, includeMetadata: Bool)
+    {
         try await observer.observe("enumerate", namespace: request.namespace, context: context) {
             runtime, _ in
             guard request.limit <= EnumerateRequest.maxLimit else {
@@ -131,13 +146,7 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
                     cursor: request.cursor.isEmpty ? nil : request.cursor,
                     sortBy: request.sortBy.isEmpty ? nil : request.sortBy, descending: request.descending,
                     includeMetadata: includeMetadata))
-            var response = Prism_Registry_V1_EnumerateResponse()
-            response.identities = page.identities.map {
-                Prism_Registry_V1_Identity($0, includeMetadata: includeMetadata)
-            }
-            response.totalCount = UInt64(page.totalCount)
-            response.nextCursor = page.nextCursor?.token ?? ""
-            return response
+            return (page, includeMetadata)
         }
     }
 
