@@ -21,8 +21,7 @@ of an absent identity (prismd only); Enumerate of a page of 100 with metadata fr
 identities (a third match; a selective filter), prismd-memory (and prismd-sqlite unless --quick), with
 prismd's RSS after the preload; PrismClient's Get rate at h2load's concurrency (prism-bench
 client-load); heartbeats over 16 Session streams, without and with a metadata patch (prism-bench
-session-heartbeats); Get and Register on prismd-memory with Swift's default executor
-(PRISM_NIO_EXECUTOR=0), against the NIO executor prismd installs; a concurrency check, h2load -c 1 -m 500 -n 20000 Get against a fresh
+session-heartbeats); a concurrency check, h2load -c 1 -m 500 -n 20000 Get against a fresh
 prismd-memory (it must be 20000 succeeded, 0 failed).
 
 Prints ONE JSON object on stdout, progress on stderr. Exit status 0 when every prismd measurement was
@@ -437,23 +436,6 @@ class Bench:
                 self.results[key] = {"error": str(error)}
                 self.fatal.append(f"{key}: {error}")
 
-    def default_executor(self):
-        """prismd-memory again with Swift's default executor (PRISM_NIO_EXECUTOR=0): what running Swift
-        concurrency on NIO's event loops is worth."""
-        name = "prismd-memory-default-executor"
-        try:
-            server = self.prismd(name, "memory", env={**os.environ, "PRISM_NIO_EXECUTOR": "0"})
-        except BenchError as error:
-            self.record_error("get", name, str(error), fatal=True)
-            return
-        try:
-            requests = unary_requests()
-            for method in ("Get", "Register"):
-                section, request = requests[method]
-                self.measure(section, server, method, request)
-        finally:
-            server.stop()
-
     def enumerate(self, server):
         count = self.args.identities
         try:
@@ -527,9 +509,6 @@ class Bench:
             "get_bare_vs_grpc_go": (("get", "bare"), ("get", "grpc-go")),
             "get_bare_vs_bare_posix": (("get", "bare"), ("get", "bare-posix")),
             "get_prismclient_vs_h2load": (("get", "prismclient-memory"), ("get", "prismd-memory")),
-            "get_nio_executor_vs_default": (("get", "prismd-memory"), ("get", "prismd-memory-default-executor")),
-            "register_nio_executor_vs_default": (
-                ("register", "prismd-memory"), ("register", "prismd-memory-default-executor")),
             "heartbeat_memory_vs_bare_get": (("heartbeat", "prismd-memory"), ("get", "bare")),
             "register_memory_vs_bare_get": (("register", "prismd-memory"), ("get", "bare")),
         }
@@ -641,7 +620,6 @@ def main():
         try:
             bench.reference_servers()
             bench.prismd_servers()
-            bench.default_executor()
             bench.concurrency_check()
         except KeyboardInterrupt:
             log("interrupted")

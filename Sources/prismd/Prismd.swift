@@ -4,6 +4,7 @@ import Logging
 import PrismAPI
 import PrismServer
 
+@main
 struct Prismd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prismd",
