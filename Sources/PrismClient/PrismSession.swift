@@ -15,7 +15,7 @@ import Synchronization
 ///     session.sendAck(messageID: message.messageID, reply: Array("21.5".utf8))
 /// }
 /// ```
-/// Methods named `send…` do not wait: their requests go out in order, and only a failure comes back,
+/// Methods named `send…` do not wait for prismd: their requests go out in order, and only a failure comes back,
 /// on ``failures``. The others wait for prismd's answer. When the stream ends (``close()``, the
 /// server gone), waiting calls throw, ``messages`` and ``failures`` finish, and ``ended`` says why.
 public final class PrismSession: Sendable {
@@ -26,7 +26,7 @@ public final class PrismSession: Sendable {
 
     private let namespace: String
     private let server: String
-    private let outgoing: AsyncStream<Prism_Registry_V1_SessionRequest>.Continuation
+    private let outgoing = WriteBatchQueue<Prism_Registry_V1_SessionRequest>()
     private let messageSink: AsyncStream<Prism_Registry_V1_SubscribedMessage>.Continuation
     private let failureSink: AsyncStream<Prism_Registry_V1_SessionResult>.Continuation
 
@@ -39,11 +39,10 @@ public final class PrismSession: Sendable {
 
     private let state = Mutex(State())
 
-    init(client: PrismClient) {
+    init(client: PrismClient, linger: Duration) {
         namespace = client.namespace
         server = client.server
-        let (requests, outgoing) = AsyncStream<Prism_Registry_V1_SessionRequest>.makeStream()
-        self.outgoing = outgoing
+        let outgoing = self.outgoing
         (messages, messageSink) = AsyncStream.makeStream()
         (failures, failureSink) = AsyncStream.makeStream()
         let registry = client.registry
@@ -51,7 +50,8 @@ public final class PrismSession: Sendable {
             var ending = PrismClientError.rejected(code: .unavailable, message: "the session ended")
             do {
                 let request = StreamingClientRequest(of: Prism_Registry_V1_SessionRequest.self) { writer in
-                    for await request in requests { try await writer.write(request) }
+                    // Whatever queued meanwhile goes out with one flush.
+                    while let batch = await outgoing.next(linger: linger) { try await writer.write(contentsOf: batch) }
                 }
                 try await registry.session(request: request) { [weak self] response in
                     for try await event in response.messages { self?.receive(event) }
@@ -86,12 +86,12 @@ public final class PrismSession: Sendable {
     public func heartbeat(_ identity: String, ttl: Duration? = nil, metadataPatch: JSONObject? = nil)
         async throws(PrismClientError)
     {
-        _ = try await request(.heartbeat(heartbeat(identity, ttl: ttl, patch: metadataPatch)))
+        _ = try await request(.heartbeat(heartbeat(identity, ttl: ttl, patch: metadataPatch)), urgent: false)
     }
 
     /// Renews an identity without waiting; a failure arrives on ``failures``.
     public func sendHeartbeat(_ identity: String, ttl: Duration? = nil, metadataPatch: JSONObject? = nil) {
-        send(.heartbeat(heartbeat(identity, ttl: ttl, patch: metadataPatch)))
+        send(.heartbeat(heartbeat(identity, ttl: ttl, patch: metadataPatch)), urgent: false)
     }
 
     /// Unregisters an identity and ends the session's subscription to it; returns whether it was registered.
@@ -110,7 +110,7 @@ public final class PrismSession: Sendable {
 
     /// Acknowledges a message without waiting; a failure (too late, say) arrives on ``failures``.
     public func sendAck(messageID: String, error: String? = nil, reply: [UInt8] = []) {
-        send(.ack(ack(messageID, error: error, reply: reply)))
+        send(.ack(ack(messageID, error: error, reply: reply)), urgent: true)
     }
 
     /// Subscribes the session to identities registered elsewhere.
@@ -132,8 +132,9 @@ public final class PrismSession: Sendable {
         state.withLock { $0.call }?.cancel()
     }
 
-    private func request(_ body: Prism_Registry_V1_SessionRequest.OneOf_Request) async throws(PrismClientError)
-        -> Prism_Registry_V1_SessionResult
+    /// - Parameter urgent: goes out without the session's linger (someone waits on it: an ack, a register).
+    private func request(_ body: Prism_Registry_V1_SessionRequest.OneOf_Request, urgent: Bool = true)
+        async throws(PrismClientError) -> Prism_Registry_V1_SessionResult
     {
         let result: Prism_Registry_V1_SessionResult
         do {
@@ -151,7 +152,7 @@ public final class PrismSession: Sendable {
                 var request = Prism_Registry_V1_SessionRequest()
                 request.requestID = id
                 request.request = body
-                outgoing.yield(request)
+                outgoing.append(request, urgent: urgent)
             }
         } catch {
             throw error as? PrismClientError ?? .from(error, server: server)
@@ -163,10 +164,10 @@ public final class PrismSession: Sendable {
         return result
     }
 
-    private func send(_ body: Prism_Registry_V1_SessionRequest.OneOf_Request) {
+    private func send(_ body: Prism_Registry_V1_SessionRequest.OneOf_Request, urgent: Bool) {
         var request = Prism_Registry_V1_SessionRequest()
         request.request = body
-        outgoing.yield(request)
+        outgoing.append(request, urgent: urgent)
     }
 
     private func receive(_ event: Prism_Registry_V1_SessionEvent) {
@@ -219,7 +220,11 @@ public final class PrismSession: Sendable {
 extension PrismClient {
     /// Opens a Session stream on this client's connection, in its namespace. It starts at once;
     /// the first request that waits tells whether prismd accepted it.
-    public func openSession() -> PrismSession {
-        PrismSession(client: self)
+    ///
+    /// - Parameter linger: how long heartbeats wait for others to join them before they are written,
+    ///   so that a fleet's steady trickle leaves in bursts (one write, one wake-up of prismd) rather
+    ///   than one at a time. Registers, unregisters, acks and subscribes never wait.
+    public func openSession(linger: Duration = .zero) -> PrismSession {
+        PrismSession(client: self, linger: linger)
     }
 }

@@ -25,13 +25,18 @@ public final class SessionLink: CommandLink, RegistryLink {
 
     private let state: Mutex<State>
 
+    /// Heartbeats wait this long for others before they leave, so the group's trickle (a few hundred a
+    /// second) reaches prismd in bursts: measured with 10,000 devices, one write per heartbeat cost
+    /// prismd more than HeartbeatBatch calls did. Nobody waits on a heartbeat; acks leave at once.
+    static let heartbeatLinger = Duration.milliseconds(50)
+
     public init(
         client: PrismClient, reconnectDelay: Duration = .seconds(1), onInterruption: @escaping @Sendable () -> Void = {}
     ) {
         self.client = client
         self.reconnectDelay = reconnectDelay
         self.onInterruption = onInterruption
-        state = Mutex(State(session: client.openSession()))
+        state = Mutex(State(session: client.openSession(linger: Self.heartbeatLinger)))
     }
 
     private var session: PrismSession { state.withLock { $0.session } }
@@ -66,7 +71,7 @@ public final class SessionLink: CommandLink, RegistryLink {
             onInterruption()
             while !Task.isCancelled {
                 try? await Task.sleep(for: reconnectDelay)
-                let next = client.openSession()
+                let next = client.openSession(linger: Self.heartbeatLinger)
                 let identities = state.withLock { $0.identities }
                 if (try? await next.subscribe(identities)) != nil {
                     state.withLock { $0.session = next }

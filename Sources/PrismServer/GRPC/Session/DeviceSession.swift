@@ -17,8 +17,7 @@ final class DeviceSession: Sendable {
     static let maxQueuedEvents = 16_384
 
     private let observer: CallObserver
-    private let events: AsyncStream<Prism_Registry_V1_SessionEvent>
-    private let queue: AsyncStream<Prism_Registry_V1_SessionEvent>.Continuation
+    private let queue = WriteBatchQueue<Prism_Registry_V1_SessionEvent>(capacity: maxQueuedEvents)
 
     private struct State {
         var namespace: NamespaceRuntime?
@@ -31,7 +30,6 @@ final class DeviceSession: Sendable {
 
     init(observer: CallObserver) {
         self.observer = observer
-        (events, queue) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(Self.maxQueuedEvents))
     }
 
     /// Runs the session until the client half-closes (a clean end), the client or its connection goes
@@ -43,7 +41,8 @@ final class DeviceSession: Sendable {
         defer { endSubscriptions() }
         try await withThrowingTaskGroup(of: Role.self) { group in
             group.addTask {
-                for await event in self.events { try await writer.write(event) }
+                // Whatever queued while the last batch was written goes out with one flush.
+                while let batch = await self.queue.next() { try await writer.write(contentsOf: batch) }
                 if self.state.withLock({ $0.overflowed }) {
                     throw ErrorMapping.rpcError(
                         .resourceExhausted,
@@ -180,7 +179,7 @@ final class DeviceSession: Sendable {
     private func send(_ event: Prism_Registry_V1_SessionEvent.OneOf_Event) {
         var wrapped = Prism_Registry_V1_SessionEvent()
         wrapped.event = event
-        if case .dropped = queue.yield(wrapped) {
+        if case .full = queue.append(wrapped, urgent: true) {
             state.withLock { $0.overflowed = true }
             queue.finish()
         }
