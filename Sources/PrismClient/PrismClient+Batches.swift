@@ -58,12 +58,10 @@ extension PrismClient {
     public func heartbeat(_ renewals: [HeartbeatRenewal]) async throws(PrismClientError) -> [PrismClientError?] {
         var request = Prism_Registry_V1_HeartbeatBatchRequest()
         request.namespace = namespace
+        // Each heartbeat's own namespace is ignored in a batch, so it is left empty.
         request.heartbeats = renewals.map { renewal in
-            var heartbeat = Prism_Registry_V1_HeartbeatRequest()
-            heartbeat.identity = renewal.identity
-            if let ttl = renewal.ttl { heartbeat.ttl = Google_Protobuf_Duration(duration: ttl) }
-            if let patch = renewal.metadataPatch { heartbeat.metadataPatch = patch.protobufStruct }
-            return heartbeat
+            Prism_Registry_V1_HeartbeatRequest(
+                namespace: "", identity: renewal.identity, ttl: renewal.ttl, metadataPatch: renewal.metadataPatch)
         }
         let response = try await call { try await registry.heartbeatBatch(request, options: unaryOptions) }
         return try Self.outcomes(response.results.map { ($0.code, $0.message) }, expected: renewals.count)

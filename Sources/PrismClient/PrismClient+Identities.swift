@@ -9,12 +9,8 @@ extension PrismClient {
     public func register(_ identity: String, metadata: JSONObject = [:], ttl: Duration? = nil, replace: Bool = false)
         async throws(PrismClientError) -> Prism_Registry_V1_RegisterResponse
     {
-        var request = Prism_Registry_V1_RegisterRequest()
-        request.namespace = namespace
-        request.identity = identity
-        request.metadata = metadata.protobufStruct
-        if let ttl { request.ttl = Google_Protobuf_Duration(duration: ttl) }
-        request.replace = replace
+        let request = Prism_Registry_V1_RegisterRequest(
+            namespace: namespace, identity: identity, metadata: metadata, ttl: ttl, replace: replace)
         return try await call { try await registry.register(request, options: unaryOptions) }
     }
 
@@ -23,11 +19,8 @@ extension PrismClient {
     public func heartbeat(_ identity: String, ttl: Duration? = nil, metadataPatch: JSONObject? = nil)
         async throws(PrismClientError) -> Prism_Registry_V1_Identity
     {
-        var request = Prism_Registry_V1_HeartbeatRequest()
-        request.namespace = namespace
-        request.identity = identity
-        if let ttl { request.ttl = Google_Protobuf_Duration(duration: ttl) }
-        if let metadataPatch { request.metadataPatch = metadataPatch.protobufStruct }
+        let request = Prism_Registry_V1_HeartbeatRequest(
+            namespace: namespace, identity: identity, ttl: ttl, metadataPatch: metadataPatch)
         return try await call { try await registry.heartbeat(request, options: unaryOptions).identity }
     }
 

@@ -73,12 +73,8 @@ public final class PrismSession: Sendable {
     public func register(
         _ identity: String, metadata: JSONObject = [:], ttl: Duration? = nil, replace: Bool = true
     ) async throws(PrismClientError) -> Bool {
-        var register = Prism_Registry_V1_RegisterRequest()
-        register.namespace = namespace
-        register.identity = identity
-        register.metadata = metadata.protobufStruct
-        if let ttl { register.ttl = Google_Protobuf_Duration(duration: ttl) }
-        register.replace = replace
+        let register = Prism_Registry_V1_RegisterRequest(
+            namespace: namespace, identity: identity, metadata: metadata, ttl: ttl, replace: replace)
         return try await request(.register(register)).replaced
     }
 
@@ -199,12 +195,7 @@ public final class PrismSession: Sendable {
 
     private func heartbeat(_ identity: String, ttl: Duration?, patch: JSONObject?) -> Prism_Registry_V1_HeartbeatRequest
     {
-        var heartbeat = Prism_Registry_V1_HeartbeatRequest()
-        heartbeat.namespace = namespace
-        heartbeat.identity = identity
-        if let ttl { heartbeat.ttl = Google_Protobuf_Duration(duration: ttl) }
-        if let patch { heartbeat.metadataPatch = patch.protobufStruct }
-        return heartbeat
+        Prism_Registry_V1_HeartbeatRequest(namespace: namespace, identity: identity, ttl: ttl, metadataPatch: patch)
     }
 
     private func ack(_ messageID: String, error: String?, reply: [UInt8]) -> Prism_Registry_V1_AckRequest {
