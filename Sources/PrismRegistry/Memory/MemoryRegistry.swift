@@ -93,15 +93,18 @@ public final class MemoryRegistry: RegistrySlot {
         }
     }
 
-    /// A page in name order: a walk from the cursor through the names (or the best index bucket's,
-    /// which are kept in order too) that stops after `limit` matches, so its cost follows the page
-    /// and the filter's selectivity, not the namespace's size. The total comes from ``totalCount``.
+    /// A page in name order: a walk from the cursor through names kept in order (all names, the best
+    /// index bucket's, or the filter's cached matches) that stops after `limit` matches, so its cost
+    /// follows the page, not the namespace's size.
     private func pageInNameOrder(
         in state: inout MemoryState, query: EnumerationQuery, limit: Int, now: Timestamp
     ) -> EnumerationPage {
         let plan = query.filter.flatMap { candidates(in: &state, for: $0.expression) }
-        let names = plan?.names ?? state.namesInOrder()
-        state.lastExaminedCount = 0
+        // A filter that is one indexed equality is its bucket; any other is served from its matches.
+        let matches = query.filter.flatMap { filter in
+            plan?.isWholeFilter == true ? nil : matchingNames(in: &state, filter: filter, plan: plan, now: now)
+        }
+        let names = matches ?? plan?.names ?? state.namesInOrder()
         var picked: [Identity] = []
         var hasMore = false
         let descending = query.sort.descending
@@ -115,12 +118,14 @@ public final class MemoryRegistry: RegistrySlot {
         }
         while index >= 0, index < names.count {
             defer { index += descending ? -1 : 1 }
-            state.lastExaminedCount += 1
             guard let position = state.position(of: names[index]) else { continue }
             let identity = state.identities[position]
-            guard !identity.isExpired(at: now),
-                query.filter?.matches(identity.metadata, identity: identity.name) ?? true
-            else { continue }
+            if matches == nil {
+                state.lastExaminedCount += 1
+                guard !identity.isExpired(at: now),
+                    query.filter?.matches(identity.metadata, identity: identity.name) ?? true
+                else { continue }
+            }
             guard picked.count < limit else {
                 hasMore = true
                 break
@@ -128,25 +133,38 @@ public final class MemoryRegistry: RegistrySlot {
             picked.append(identity)
         }
         let next = hasMore ? picked.last.map { EnumerationCursor(sortValue: nil, name: $0.name) } : nil
-        return EnumerationPage(
-            identities: picked, totalCount: totalCount(in: &state, filter: query.filter, plan: plan, now: now),
-            nextCursor: next)
+        let total: Int
+        if let matches {
+            total = matches.count
+        } else if let filter = query.filter, let plan {
+            total = plan.names.count - state.expiredCount(now: now, matching: filter)
+        } else {
+            total = state.count - state.expiredCount(now: now)
+        }
+        return EnumerationPage(identities: picked, totalCount: total, nextCursor: next)
     }
 
-    /// How many unexpired identities `filter` matches, without evaluating them all when it can: a filter
-    /// that is one indexed equality is its bucket's size; any other is counted once per revision.
-    private func totalCount(in state: inout MemoryState, filter: Filter?, plan: CandidatePlan?, now: Timestamp)
-        -> Int
+    /// The names `filter` matches, in order: from the cache while nothing changed, else one pass over
+    /// its candidates (the best index bucket, or every name), remembered for the next page.
+    private func matchingNames(in state: inout MemoryState, filter: Filter, plan: CandidatePlan?, now: Timestamp)
+        -> [String]
     {
-        guard let filter else { return state.count - state.expiredCount(now: now) }
-        if let plan, plan.isWholeFilter { return plan.names.count - state.expiredCount(now: now, matching: filter) }
-        if let cached = state.countCache.count(for: filter, revision: state.revision, now: now) { return cached }
-        var total = 0
-        let examined = state.lastExaminedCount
-        forEachCandidate(in: &state, filter: filter, now: now) { _, _ in total += 1 }
-        state.lastExaminedCount = examined
-        state.countCache.store(total, for: filter, revision: state.revision, validBefore: state.earliestDeadline)
-        return total
+        if let cached = state.matchCache.names(for: filter, revision: state.revision, now: now) {
+            state.lastExaminedCount = 0
+            return cached
+        }
+        let candidates = plan?.names ?? state.namesInOrder()
+        var matches: [String] = []
+        for name in candidates {
+            guard let position = state.position(of: name) else { continue }
+            let identity = state.identities[position]
+            if !identity.isExpired(at: now), filter.matches(identity.metadata, identity: identity.name) {
+                matches.append(name)
+            }
+        }
+        state.lastExaminedCount = candidates.count
+        state.matchCache.store(matches, for: filter, revision: state.revision, validBefore: state.earliestDeadline)
+        return matches
     }
 
     public func targets(matching filter: Filter?, limit: Int?, now: Timestamp) async throws(RegistryError) -> [String] {

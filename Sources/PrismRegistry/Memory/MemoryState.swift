@@ -13,8 +13,8 @@ struct MemoryState {
     private var sortedNames = SortedNames()
     /// Bumped by every write, so that a cached count knows it is out of date.
     private(set) var revision: UInt64 = 0
-    /// Match counts of recent filters, for `total_count` without evaluating every match on every page.
-    var countCache = FilterCountCache()
+    /// The names recent filters matched, so that pages and totals need not evaluate them again.
+    var matchCache = FilterMatchCache()
     /// Diagnostics: how many identities the last query examined.
     var lastExaminedCount = 0
 
