@@ -7,7 +7,7 @@ import PrismServer
 import Testing
 
 /// The Session stream through PrismClient's `PrismSession`, against an in-process prismd.
-@Suite("Session streams through PrismClient")
+@Suite("Session streams through PrismClient", .timeLimit(.minutes(1)))
 struct SessionTests {
     @Test("register on the session, receive a multicast, ack in-band with a reply; results in order")
     func registerReceiveAck() async throws {

@@ -46,10 +46,6 @@ struct EqualityIndex {
         for value in Set(values) { names.formUnion(buckets[value]?.settled() ?? []) }
         return names.sorted()
     }
-
-    func count(equalTo values: [Value]) -> Int {
-        values.reduce(0) { $0 + (buckets[$1]?.count ?? 0) }
-    }
 }
 
 /// The indexable parts of a filter: top-level conjuncts of the form `path == scalar` or `path in [...]`.

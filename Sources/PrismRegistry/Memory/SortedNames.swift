@@ -1,7 +1,7 @@
 /// Identity names in ascending order, so that a page in name order is a walk from the cursor rather
 /// than a pass over every match.
 ///
-/// Writes only note the change; the next ordered read (``settle()``) applies what was noted: a few
+/// Writes only note the change; the next ordered read (``settled()``) applies what was noted: a few
 /// changes by binary search, many in one merge, O(n + k log k). A burst of registrations costs one
 /// merge instead of shifting the array once per name. The caller inserts only names that are absent
 /// and removes only names that are present.
@@ -29,7 +29,7 @@ struct SortedNames {
         return names
     }
 
-    mutating func settle() {
+    private mutating func settle() {
         guard !added.isEmpty || !removed.isEmpty else { return }
         if added.count + removed.count <= Self.inPlaceChanges {
             for name in removed {

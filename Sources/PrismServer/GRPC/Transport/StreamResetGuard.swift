@@ -12,8 +12,9 @@ import NIOHTTP2
 ///
 /// The guard sits between the socket (or TLS) and the HTTP/2 handler and reads only frame headers.
 /// A reset within budget is removed from the byte stream and replaced by the server resetting the
-/// stream itself (`RST_STREAM(CANCEL)` written through the HTTP/2 handler): the stream closes, its
-/// handler is cancelled, exactly as when the client's frame is processed; nothing is counted.
+/// stream itself (an RST_STREAM with the client's error code, written through the HTTP/2 handler):
+/// the stream closes and its handler is cancelled, exactly as when the client's frame is processed,
+/// but nothing is counted.
 /// Beyond the budget (``Budget``) resets pass through untouched, so swift-nio-http2's own limit
 /// ends the connection: an attacker still meets the defence, only later.
 ///
