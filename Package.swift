@@ -187,7 +187,8 @@ let package = Package(
         .testTarget(name: "PrismTopTests", dependencies: ["PrismTop"], exclude: ["golden"]),
         .testTarget(name: "PrismSimulatorTests", dependencies: ["PrismSimulator", "PrismFilter"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator"],
+            name: "EndToEndTests",
+            dependencies: ["prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient"],
             exclude: ["python"]),
     ],
     swiftLanguageModes: [.v6]

@@ -50,7 +50,7 @@ extension PrismClient {
         request.maxTargets = UInt32(clamping: options.maxTargets ?? 0)
         request.dryRun = options.dryRun
         var callOptions = unaryOptions
-        callOptions.timeout = callTimeout + (options.ack ? options.ackTimeout : .zero)
+        callOptions.timeout = callTimeout.map { $0 + (options.ack ? options.ackTimeout : .zero) }
         // The report lists every target with its reply (up to 4 KiB each); gRPC's default 4 MiB would
         // refuse a report to some 40,000 devices that answered a `read`.
         callOptions.maxResponseMessageBytes = Self.maxReportBytes

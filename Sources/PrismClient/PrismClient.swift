@@ -19,20 +19,30 @@ public final class PrismClient: Sendable {
 
     public let server: String
     public let namespace: String
-    /// Deadline of unary calls (multicast adds its ack timeout).
-    public let callTimeout: Duration
+    /// Deadline of unary calls (multicast adds its ack timeout). nil, the default as in every gRPC
+    /// client, sets none: the deadline costs a timer per call on both sides (a quarter of the rate of
+    /// a busy client), and a server that stops answering is still found by the connection's keepalive.
+    public let callTimeout: Duration?
     let grpc: GRPCClient<HTTP2ClientTransport.Posix>
     let registry: Prism_Registry_V1_MulticastRegistry.Client<HTTP2ClientTransport.Posix>
     let admin: Prism_Registry_V1_Admin.Client<HTTP2ClientTransport.Posix>
     private let connections: Task<Void, Never>
+    private let closeGrace: Duration
     let openStreams = Mutex<[UInt64: Task<Void, Never>]>([:])
     let streamSequence = Atomic<UInt64>(0)
 
     /// Starts connecting in the background; calls fail fast (UNAVAILABLE → ``PrismClientError/unreachable``)
     /// while the server cannot be reached rather than waiting for it.
-    public init(server: String = defaultServer, namespace: String = "default", callTimeout: Duration = .seconds(10))
-        throws(PrismClientError)
-    {
+    ///
+    /// The connection is pinged every `keepalive`; a ping unanswered for `keepaliveTimeout` closes it,
+    /// and its calls and streams fail as unreachable. So a server that hangs, or a network that drops
+    /// everything, costs a call at most about the sum of the two. Pings go between calls too: with
+    /// grpc-swift-nio-transport 2.9.2 a client that pings only during calls stops pinging for good
+    /// once its connection has been idle. prismd accepts a ping every 5 s or less often.
+    public init(
+        server: String = defaultServer, namespace: String = "default", callTimeout: Duration? = nil,
+        keepalive: Duration = .seconds(10), keepaliveTimeout: Duration = .seconds(5)
+    ) throws(PrismClientError) {
         guard let address = HostAndPort(server), address.port != 0 else {
             throw .invalidRequest("server address '\(server)' is not HOST:PORT (e.g. 127.0.0.1:8980)")
         }
@@ -41,7 +51,9 @@ public final class PrismClient: Sendable {
             ? .ipv6(address: address.host, port: address.port) : .dns(host: address.host, port: address.port)
         let transport: HTTP2ClientTransport.Posix
         do {
-            transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext)
+            var config = HTTP2ClientTransport.Posix.Config.defaults
+            config.connection.keepalive = .init(time: keepalive, timeout: keepaliveTimeout, allowWithoutCalls: true)
+            transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext, config: config)
         } catch {
             throw .invalidRequest("cannot use server address '\(server)': \(error)")
         }
@@ -49,6 +61,7 @@ public final class PrismClient: Sendable {
         self.server = server
         self.namespace = namespace
         self.callTimeout = callTimeout
+        closeGrace = keepalive + keepaliveTimeout
         self.grpc = grpc
         registry = Prism_Registry_V1_MulticastRegistry.Client(wrapping: grpc)
         admin = Prism_Registry_V1_Admin.Client(wrapping: grpc)
@@ -64,15 +77,25 @@ public final class PrismClient: Sendable {
         }
         for stream in streams { stream.cancel() }
         grpc.beginGracefulShutdown()
+        // A connection being set up to a server that accepts TCP but never answers (a stopped process)
+        // has no deadline in grpc-swift, and a graceful shutdown waits for it: past the time keepalive
+        // gives a call, the connections are cancelled instead.
+        let connections = self.connections
+        let grace = closeGrace
+        let deadline = Task {
+            try await Task.sleep(for: grace)
+            connections.cancel()
+        }
         await connections.value
+        deadline.cancel()
     }
 
     /// Runs `body` with a client and closes it afterwards, whatever happens.
     public static func with<Result: Sendable>(
-        server: String = defaultServer, namespace: String = "default",
+        server: String = defaultServer, namespace: String = "default", callTimeout: Duration? = nil,
         _ body: (PrismClient) async throws -> Result
     ) async throws -> Result {
-        let client = try PrismClient(server: server, namespace: namespace)
+        let client = try PrismClient(server: server, namespace: namespace, callTimeout: callTimeout)
         do {
             let result = try await body(client)
             await client.close()

@@ -110,12 +110,21 @@ public final class PrismDaemon: Sendable {
         config.http2.maxConcurrentStreams = settings.maxConcurrentStreams
         config.connection.keepalive.time = settings.keepalive
         config.connection.keepalive.timeout = settings.keepaliveTimeout
+        // A client's own keepalive is how it finds a hung prismd (PrismClient pings every 10 s), and
+        // grpc-swift's client only keeps pinging if it may ping between calls. The transport's default
+        // (one ping per 5 minutes, none between calls) would answer that with GOAWAY too_many_pings,
+        // even during a quiet Watch.
+        config.connection.keepalive.clientBehavior = .init(
+            minPingIntervalWithoutCalls: minimumClientPingInterval, allowWithoutCalls: true)
         return GRPCTransport(
             listenerFactory: FrontDoorListener(address: configuration.listen, settings: settings) { absorbed in
                 metrics.recordStreamReset(absorbed: absorbed)
             },
             config: config)
     }
+
+    /// How often a client may ping: more often, three times in a row, and the connection is closed.
+    public static let minimumClientPingInterval = Duration.seconds(5)
 
     /// The largest request prismd reads: a full AckBatch (10,000 acks with 4 KiB replies) and room to spare.
     public static let maxRequestBytes = 64 * 1024 * 1024

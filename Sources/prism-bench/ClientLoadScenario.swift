@@ -20,21 +20,23 @@ struct ClientLoadScenario: AsyncParsableCommand {
     @Option(help: "Client connections.") var connections = 16
     @Option(help: "Calls in flight per connection.") var streams = 4
     @Option(help: "How long to run.") var seconds = 5.0
+    @Option(help: "Each call's deadline in seconds (0: none, PrismClient's default).") var deadline = 0.0
 
     func validate() throws {
         guard ["get", "unregister"].contains(call) else { throw ValidationError("--call must be get or unregister") }
-        guard connections > 0, streams > 0, seconds > 0 else {
-            throw ValidationError("--connections, --streams and --seconds must be above zero")
+        guard connections > 0, streams > 0, seconds > 0, deadline >= 0 else {
+            throw ValidationError("--connections, --streams and --seconds must be above zero, --deadline not below")
         }
     }
 
     func run() async throws {
-        let clients = try (0..<connections).map { _ in try PrismClient(server: server) }
+        let callTimeout: Duration? = deadline > 0 ? .seconds(deadline) : nil
+        let clients = try (0..<connections).map { _ in try PrismClient(server: server, callTimeout: callTimeout) }
         let call = self.call
         let identity = self.identity
         // One call per connection first, so that connecting is not timed.
         for client in clients { _ = try? await client.get(identity) }
-        let deadline = Stopwatch.now() + UInt64(seconds * 1e9)
+        let end = Stopwatch.now() + UInt64(seconds * 1e9)
         let start = Stopwatch.now()
         let samples = try await withThrowingTaskGroup(of: [Double].self) { group in
             for client in clients {
@@ -42,7 +44,7 @@ struct ClientLoadScenario: AsyncParsableCommand {
                     group.addTask {
                         var latencies: [Double] = []
                         var index = 0
-                        while Stopwatch.now() < deadline {
+                        while Stopwatch.now() < end {
                             let started = Stopwatch.now()
                             if call == "get" {
                                 _ = try await client.get(identity)

@@ -18,7 +18,8 @@ struct ClientOptions: ParsableArguments {
     /// Runs `body` with a connected client; errors become the documented exit statuses.
     func run(_ body: (PrismClient) async throws -> Void) async throws {
         do {
-            try await PrismClient.with(server: server, namespace: namespace, body)
+            // A person waits at the prompt: a call that takes longer than this is reported, not waited on.
+            try await PrismClient.with(server: server, namespace: namespace, callTimeout: .seconds(10), body)
         } catch let error as PrismClientError {
             throw CommandFailure.report(error)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PrismClient
 import Testing
 
 /// prismd's gRPC port under the concurrency real clients bring: hundreds of calls in flight on one
@@ -55,6 +56,35 @@ struct FrontDoorEndToEndTests {
         }
         let count = absorbed.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         #expect(count > 400, "absorbed resets: \(absorbed.map(String.init) ?? "none")\n\(metrics.standardError)")
+    }
+
+    @Test(
+        "PrismClient without a call deadline finds a hung server by keepalive instead of waiting for ever",
+        .timeLimit(.minutes(1)))
+    func keepaliveEndsCallsToAHungServer() async throws {
+        let prismd = try await Prismd.start(config: Self.memoryConfig)
+        defer { prismd.process.signal(SIGKILL) }
+        let client = try PrismClient(server: prismd.grpc, keepalive: .seconds(1), keepaliveTimeout: .seconds(1))
+        try await client.register("awake")
+        // Stopped, prismd's kernel still accepts bytes: only the unanswered ping shows that it is gone.
+        prismd.process.signal(SIGSTOP)
+        defer { prismd.process.signal(SIGCONT) }
+        let started = ContinuousClock.now
+        do {
+            _ = try await client.get("awake")
+            Issue.record("a call to a stopped server answered")
+        } catch {
+            guard case .unreachable = error else {
+                Issue.record("expected unreachable, got \(error)")
+                return
+            }
+        }
+        let waited = ContinuousClock.now - started
+        #expect(waited < .seconds(10), "the call waited \(waited)")
+        // Closing does not wait for ever either, though grpc-swift is reconnecting to the stopped server.
+        let closing = ContinuousClock.now
+        await client.close()
+        #expect(ContinuousClock.now - closing < .seconds(10))
     }
 
     static let memoryConfig = """
