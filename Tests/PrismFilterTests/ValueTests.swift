@@ -64,6 +64,29 @@ struct ValueTests {
         #expect(Value.double(2.0).jsonText == "2.0")
     }
 
+    @Test("the JSON size bound is never below the encoded size, whatever needs escaping")
+    func jsonSizeBound() throws {
+        let extremes: [Value] = [
+            .null, .bool(false), .int(.min), .int(.max), .double(-2.2250738585072014e-308),
+            .double(-.greatestFiniteMagnitude), .double(1e300), .double(-0.1), .string(""),
+            .string("\u{1}\u{1F}\u{7F}\"\\"), .string(String(repeating: "\u{0}", count: 100)),
+            .string("é😀"), .array([]), .object([:]),
+        ]
+        var random = SystemRandomNumberGenerator()
+        var values = extremes
+        values.append(.array(extremes))
+        values.append(.object(JSONObject(extremes.indices.map { ("k\u{1}\($0)", extremes[$0]) })))
+        for _ in 0..<200 {
+            let members = (0..<Int.random(in: 0...6, using: &random)).map { index in
+                ("\u{1}key\(index)", extremes.randomElement(using: &random)!)
+            }
+            values.append(.object(JSONObject(members)))
+        }
+        for value in values {
+            #expect(value.jsonSizeBound >= value.jsonText.utf8.count, "\(value.jsonText)")
+        }
+    }
+
     @Test("deep JSON nesting is an error, not a stack overflow")
     func deepJSON() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)

@@ -19,6 +19,26 @@ extension Value {
         return output
     }
 
+    /// At least `jsonText.utf8.count`, found without encoding: a size limit is checked against this
+    /// first, and the text is built only when the bound is over the limit.
+    public var jsonSizeBound: Int {
+        switch self {
+        case .null: 4
+        case .bool: 5
+        case .int: 20  // -9223372036854775808
+        case .double: 32  // the shortest round-trip spelling is at most 24 characters, plus ".0"
+        case .string(let value): Self.jsonStringSizeBound(value)
+        case .array(let items): items.reduce(2 + items.count) { $0 + $1.jsonSizeBound }
+        case .object(let members):
+            zip(members.keys, members.values).reduce(2 + 2 * members.count) {
+                $0 + Self.jsonStringSizeBound($1.0) + $1.1.jsonSizeBound
+            }
+        }
+    }
+
+    /// Quotes, and every byte escaped in the longest form JSON has (`\u00XX`).
+    private static func jsonStringSizeBound(_ string: String) -> Int { 2 + 6 * string.utf8.count }
+
     private func writeJSON(to output: inout String) {
         switch self {
         case .null: output += "null"

@@ -39,6 +39,14 @@ struct EqualityIndex {
         }
     }
 
+    /// A write of an identity already here: a heartbeat's patch rarely touches an indexed field, and
+    /// then its buckets stay as they are.
+    mutating func replace(_ previous: Identity, with identity: Identity) {
+        if previous.metadata.value(at: path) == identity.metadata.value(at: path) { return }
+        remove(previous)
+        insert(identity)
+    }
+
     /// The names whose value is one of `values`, ascending and without repeats.
     mutating func names(equalTo values: [Value]) -> [String] {
         if values.count == 1 { return buckets[values[0]]?.settled() ?? [] }

@@ -37,14 +37,14 @@ struct MemoryState {
         if let position = positions[identity.name] {
             let previous = identities[position]
             previousExpiry = previous.expiresAt
-            updateIndexes { $0.remove(previous) }
+            updateIndexes { $0.replace(previous, with: identity) }
             identities[position] = identity
         } else {
             positions[identity.name] = identities.count
             identities.append(identity)
             sortedNames.insert(identity.name)
+            updateIndexes { $0.insert(identity) }
         }
-        updateIndexes { $0.insert(identity) }
         if let expiresAt = identity.expiresAt, expiresAt != previousExpiry {
             deadlines.insert(DeadlineHeap.Entry(expiresAt: expiresAt, name: identity.name))
         }

@@ -78,14 +78,26 @@ public enum IdentityName {
 
     /// Checks the metadata's encoded size, and that every number is finite (JSON has no NaN or infinity).
     public static func validate(metadata: JSONObject) throws(RegistryError) {
-        if let path = nonFinitePath(in: .object(metadata), path: "") {
+        // Both checks run on every write with metadata, heartbeats with a patch included: the path is
+        // spelled and the JSON encoded only when a cheap pass says they might be needed.
+        if containsNonFinite(.object(metadata)), let path = nonFinitePath(in: .object(metadata), path: "") {
             throw RegistryError(
                 .invalidArgument, "metadata \(path) is not a finite number; JSON has no NaN or infinity")
         }
+        guard Value.object(metadata).jsonSizeBound > maxMetadataBytes else { return }
         let size = Value.object(metadata).jsonText.utf8.count
         guard size <= maxMetadataBytes else {
             throw RegistryError(
                 .invalidArgument, "metadata is \(size) bytes encoded; the limit is \(maxMetadataBytes) (64 KiB)")
+        }
+    }
+
+    private static func containsNonFinite(_ value: Value) -> Bool {
+        switch value {
+        case .double(let number): !number.isFinite
+        case .array(let items): items.contains(where: containsNonFinite)
+        case .object(let members): members.values.contains(where: containsNonFinite)
+        default: false
         }
     }
 
