@@ -67,7 +67,7 @@ final class NATSConnection: @unchecked Sendable {
         var connection: OpaquePointer?
         let status = natsConnection_Connect(&connection, options)
         guard status == NATS_OK || status == NATS_NOT_YET_CONNECTED, let connection else {
-            throw RegistryError(.unavailable, "nats [\(serverList)]: cannot connect: \(Self.text(status))")
+            throw NATSFailure.unavailable(status, "connect", servers: serverList)
         }
         self.connection = connection
     }
@@ -116,7 +116,7 @@ final class NATSConnection: @unchecked Sendable {
         let callback = kind == .inbox ? Self.onInboxMessage : Self.onIdentityMessage
         try Self.check(
             natsConnection_Subscribe(&subscription, connection, subject, callback, context), "subscribe to \(subject)")
-        guard let subscription else { throw RegistryError(.unavailable, "nats: subscribe to \(subject) gave nothing") }
+        guard let subscription else { throw NATSFailure.unavailable(NATS_ERR, "subscribe to \(subject)") }
         natsSubscription_SetPendingLimits(subscription, -1, -1)
         return NATSSubscription(pointer: subscription)
     }
@@ -143,7 +143,7 @@ final class NATSConnection: @unchecked Sendable {
 
     private static func check(_ status: natsStatus, _ action: String) throws(RegistryError) {
         guard status == NATS_OK else {
-            throw RegistryError(.unavailable, "nats: cannot \(action): \(text(status))")
+            throw NATSFailure.unavailable(status, action)
         }
     }
 

@@ -188,7 +188,7 @@ public final class NATSMessaging: MessagingSlot {
         }
         guard status == NATS_OK, flush == NATS_OK else {
             let failed = status == NATS_OK ? flush : status
-            throw RegistryError(.unavailable, "nats: cannot send the ack: \(NATSConnection.text(failed))")
+            throw NATSFailure.unavailable(failed, "send the ack")
         }
     }
 

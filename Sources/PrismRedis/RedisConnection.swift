@@ -79,7 +79,7 @@ final class RedisConnection {
     private func connected() throws(RegistryError) -> UnsafeMutablePointer<redisContext> {
         if let context { return context }
         if let lastFailure, ContinuousClock.now - lastFailure.at < backoff {
-            throw RegistryError(.unavailable, "redis at \(address) is unreachable: \(lastFailure.message); retrying")
+            throw RedisFailure.unreachable(address, "\(lastFailure.message) (reconnecting with backoff)")
         }
         guard let context = redisConnectWithTimeout(host, Int32(port), Self.timeval(connectTimeout)) else {
             throw recordFailure("out of memory creating a hiredis context")
@@ -108,7 +108,7 @@ final class RedisConnection {
     private func recordFailure(_ message: String) -> RegistryError {
         if lastFailure != nil { backoff = min(backoff * 2, Self.maxBackoff) }
         lastFailure = (.now, message)
-        return RegistryError(.unavailable, "redis at \(address) is unreachable: \(message)")
+        return RedisFailure.unreachable(address, message)
     }
 
     private static func timeval(_ duration: Duration) -> Glibc.timeval {

@@ -127,7 +127,7 @@ public final class RedisConnectionPool: Sendable {
         let started = ContinuousClock.now
         let reply = try await command(["PING"])
         guard reply == .status("PONG") else {
-            throw RegistryError(.unavailable, "redis at \(address) answered PING with \(reply)")
+            throw RedisFailure.unexpectedReply(address, to: "PING", "\(reply)")
         }
         return ContinuousClock.now - started
     }

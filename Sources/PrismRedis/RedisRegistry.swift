@@ -42,15 +42,14 @@ public final class RedisRegistry: RegistrySlot {
                 Array((replace ? "1" : "0").utf8), Array((capacity.map(String.init) ?? "").utf8), Self.text(now),
             ])
         guard case .array(let parts) = reply, let outcome = parts.first?.string else {
-            throw RegistryError(.unavailable, "redis at \(pool.address) gave an unexpected reply to register: \(reply)")
+            throw RedisFailure.unexpectedReply(pool.address, to: "register", "\(reply)")
         }
         switch outcome {
         case "new": return nil
         case "exists":
-            throw RegistryError(
-                .alreadyExists, "identity '\(identity.name)' is already registered; pass replace to overwrite it")
+            throw RegistryError.alreadyRegistered(identity.name)
         case "full":
-            throw RegistryError(.resourceExhausted, "the namespace holds its maximum of \(capacity ?? 0) identities")
+            throw RegistryError.capacityReached(capacity ?? 0)
         default: return try Self.identity(identity.name, Array(parts.dropFirst()))
         }
     }
@@ -115,7 +114,7 @@ public final class RedisRegistry: RegistrySlot {
             ["ZCOUNT", expiriesKey, "-inf", String(now.milliseconds)].map { Array($0.utf8) },
         ])
         guard case .integer(let all) = replies[0], case .integer(let expired) = replies[1] else {
-            throw RegistryError(.unavailable, "redis at \(pool.address) gave an unexpected reply to count")
+            throw RedisFailure.unexpectedReply(pool.address, to: "count", "\(replies)")
         }
         return Int(all - expired)
     }
@@ -130,7 +129,7 @@ public final class RedisRegistry: RegistrySlot {
             if queued > 64 { return SlotHealth(.degraded, detail + ", \(queued) calls queued on one connection") }
             return SlotHealth(.healthy, detail)
         } catch {
-            return SlotHealth(.unhealthy, error.message)
+            return SlotHealth(.unhealthy, error.detailedMessage)
         }
     }
 
@@ -155,18 +154,18 @@ public final class RedisRegistry: RegistrySlot {
             let registered = fields[1].string.flatMap({ Int64($0) }),
             let updated = fields[2].string.flatMap({ Int64($0) })
         else {
-            throw RegistryError(.unavailable, "identity '\(name)' is stored in an unreadable form in redis")
+            throw RegistryError(.dataLoss, "identity '\(name)' is stored in an unreadable form in Redis")
         }
         let metadata: JSONObject
         do {
             guard case .object(let object) = try Value(json: metadataText) else {
-                throw RegistryError(.unavailable, "identity '\(name)': stored metadata is not an object")
+                throw RegistryError(.dataLoss, "identity '\(name)': its stored metadata is not an object")
             }
             metadata = object
         } catch let error as RegistryError {
             throw error
         } catch {
-            throw RegistryError(.unavailable, "identity '\(name)': stored metadata is not valid JSON: \(error)")
+            throw RegistryError(.dataLoss, "identity '\(name)': its stored metadata is not valid JSON", cause: error)
         }
         let expires = fields[3].string.flatMap { Int64($0) }.map(Timestamp.init(milliseconds:))
         return Identity(

@@ -34,7 +34,7 @@ struct RedisScanChunk {
             let next = parts[0].string, case .integer(let before) = parts[1], case .integer(let after) = parts[2],
             case .integer(let budget) = parts[3]
         else {
-            throw RegistryError(.unavailable, "redis at \(address) gave an unexpected reply to a scan: \(reply)")
+            throw RedisFailure.unexpectedReply(address, to: "a scan", "\(reply)")
         }
         self.next = next.isEmpty ? nil : next
         countedBefore = Int(before)
@@ -45,7 +45,7 @@ struct RedisScanChunk {
         var index = 4
         while index < parts.count {
             guard let name = parts[index].string else {
-                throw RegistryError(.unavailable, "redis at \(address) returned a scan row without a name")
+                throw RedisFailure.unexpectedReply(address, to: "a scan", "a row without a name")
             }
             rows.append(
                 Row(

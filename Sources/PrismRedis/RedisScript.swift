@@ -23,18 +23,18 @@ final class RedisScript: Sendable {
                     sha.withLock { $0 = nil }
                     continue
                 }
-                throw RegistryError(.unavailable, "redis at \(pool.address) refused a script: \(message)")
+                throw RedisFailure.refused(pool.address, message)
             }
             return reply
         }
-        throw RegistryError(.unavailable, "redis at \(pool.address) keeps forgetting Prism's scripts (NOSCRIPT)")
+        throw RedisFailure.refused(pool.address, "keeps forgetting Prism's scripts (NOSCRIPT)")
     }
 
     private func loadedDigest(on pool: RedisConnectionPool) async throws(RegistryError) -> String {
         if let digest = sha.withLock({ $0 }) { return digest }
         let reply = try await pool.command(["SCRIPT", "LOAD", source])
         guard let digest = reply.string, case .bulk = reply else {
-            throw RegistryError(.unavailable, "redis at \(pool.address) did not load a script: \(reply)")
+            throw RedisFailure.unexpectedReply(pool.address, to: "SCRIPT LOAD", "\(reply)")
         }
         sha.withLock { $0 = digest }
         return digest

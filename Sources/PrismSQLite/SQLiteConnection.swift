@@ -18,7 +18,7 @@ final class SQLiteConnection: @unchecked Sendable {
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
             sqlite3_close(handle)
-            throw RegistryError(.unavailable, "cannot open SQLite database \(path): \(message)")
+            throw SQLiteFailure(resultCode: status, message: message, path: path, sql: nil).registryError
         }
         self.handle = handle
         sqlite3_busy_timeout(handle, 5000)
@@ -118,22 +118,11 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     private func closedError() -> RegistryError {
-        RegistryError(.unavailable, "SQLite database \(path) is closed")
+        RegistryError(.unavailable, "the SQLite database is closed (the namespace is stopping)")
     }
 
-    /// Maps SQLite failures: a busy or unwritable database is UNAVAILABLE (retry later or fix the
-    /// file); anything else too, with SQLite's own words and the file name.
     private func error(_ status: Int32, _ message: String, sql: String) -> RegistryError {
-        let primary = status & 0xFF
-        let hint: String
-        switch primary {
-        case SQLITE_NOTADB, SQLITE_CORRUPT: hint = " (the file is not a Prism database or is corrupt)"
-        case SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM: hint = " (check the data directory's permissions)"
-        case SQLITE_FULL: hint = " (the disk is full)"
-        case SQLITE_BUSY, SQLITE_LOCKED: hint = " (another process holds the database)"
-        default: hint = ""
-        }
-        return RegistryError(.unavailable, "SQLite \(path): \(message)\(hint)")
+        SQLiteFailure(resultCode: status, message: message, path: path, sql: sql).registryError
     }
 }
 

@@ -25,14 +25,15 @@ public final class SQLiteDatabase: Sendable {
     private let nextReader = Atomic<Int>(0)
 
     /// Opens (or creates) `directory/prism.sqlite3`, creating the directory when missing.
-    /// - Throws: UNAVAILABLE naming the file when it cannot be created or opened, is not a Prism
-    ///   database, is corrupt, or was written by a newer schema.
+    /// - Throws: DATA_LOSS when the file is not a Prism database or is corrupt; UNAVAILABLE when it
+    ///   cannot be created or opened or was written by a newer schema. The file's path is in the cause.
     public init(directory: String, readers readerCount: Int = 2) throws(RegistryError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw RegistryError(
-                .unavailable, "cannot create data directory \(directory): \(error.localizedDescription)")
+                .unavailable, "cannot create the data directory",
+                cause: BackendDetail("\(directory): \(error.localizedDescription)"))
         }
         path = (directory as NSString).appendingPathComponent(Self.fileName)
         let writerConnection = try SQLiteConnection(path: path, readOnly: false)
@@ -71,8 +72,9 @@ public final class SQLiteDatabase: Sendable {
         if version > schemaVersion {
             throw RegistryError(
                 .unavailable,
-                "\(connection.path) has schema version \(version), newer than this prismd understands "
-                    + "(\(schemaVersion)); use a newer prismd or another data directory")
+                "the SQLite database has schema version \(version), newer than this prismd understands "
+                    + "(\(schemaVersion)); use a newer prismd or another data directory",
+                cause: BackendDetail(connection.path))
         }
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = NORMAL")
@@ -87,7 +89,9 @@ public final class SQLiteDatabase: Sendable {
             if integrity.isEmpty { integrity = row.text(0) }
         }
         guard integrity == "ok" else {
-            throw RegistryError(.unavailable, "\(connection.path) is corrupt (quick_check: \(integrity))")
+            throw RegistryError(
+                .dataLoss, "the SQLite database is corrupt; restore it or use another data directory",
+                cause: BackendDetail("\(connection.path): quick_check: \(integrity)"))
         }
         if version == 0 {
             try connection.execute(

@@ -101,9 +101,7 @@ public final class SQLiteRegistry: RegistrySlot {
                 .flatMap { $0.isExpired(at: now) ? nil : $0 }
             if let existing {
                 guard replace else {
-                    throw RegistryError(
-                        .alreadyExists,
-                        "identity '\(identity.name)' is already registered; pass replace to overwrite it")
+                    throw RegistryError.alreadyRegistered(identity.name)
                 }
                 parameters[3] = .integer(existing.registeredAt.milliseconds)
             } else if let capacity {
@@ -113,7 +111,7 @@ public final class SQLiteRegistry: RegistrySlot {
                     [.text(namespace), .integer(now.milliseconds)]
                 ) { row throws(RegistryError) in count = Int(row.integer(0)) }
                 if count >= capacity {
-                    throw RegistryError(.resourceExhausted, "the namespace holds its maximum of \(capacity) identities")
+                    throw RegistryError.capacityReached(capacity)
                 }
             }
             try connection.run(Self.insert, parameters)
@@ -203,7 +201,7 @@ public final class SQLiteRegistry: RegistrySlot {
             return SlotHealth(
                 .healthy, "\(database.path), query \(elapsed.formatted(.units(allowed: [.milliseconds])))")
         } catch {
-            return SlotHealth(.unhealthy, "\(database.path): \(error.message)")
+            return SlotHealth(.unhealthy, "\(database.path): \(error.detailedMessage)")
         }
     }
 

@@ -86,7 +86,7 @@ private final class TypedWrite<Result: Sendable>: PendingWrite, @unchecked Senda
     func execute(on connection: SQLiteConnection) throws(RegistryError) {
         do {
             outcome = .success(try body(connection))
-        } catch  where error.code == .unavailable {
+        } catch  where [.unavailable, .internal, .dataLoss].contains(error.code) {
             // A SQLite failure while changing the database: the group's transaction cannot commit.
             throw error
         } catch {
@@ -99,7 +99,7 @@ private final class TypedWrite<Result: Sendable>: PendingWrite, @unchecked Senda
             continuation.resume(returning: .failure(commitError))
         } else {
             continuation.resume(
-                returning: outcome ?? .failure(RegistryError(.unavailable, "write was not executed")))
+                returning: outcome ?? .failure(RegistryError(.internal, "the SQLite writer skipped a write")))
         }
     }
 }

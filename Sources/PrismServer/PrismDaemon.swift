@@ -87,7 +87,7 @@ public final class PrismDaemon: Sendable {
                     ])
             } catch {
                 await stop(NamespaceDirectory(started))
-                throw StartupError("namespace '\(namespace.name)' did not start: \(error.message)")
+                throw StartupError("namespace '\(namespace.name)' did not start: \(error.detailedMessage)")
             }
         }
         return NamespaceDirectory(started)

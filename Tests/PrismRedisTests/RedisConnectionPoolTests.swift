@@ -42,8 +42,8 @@ struct RedisConnectionPoolTests {
                 Issue.record("PING succeeded with Redis down")
             } catch {
                 #expect(error.code == .unavailable)
-                #expect(error.message.contains("127.0.0.1:\(server.port)"))
-                #expect(!error.message.contains("temporarily unavailable"), "\(error.message)")
+                #expect((error.cause as? RedisFailure)?.address == "127.0.0.1:\(server.port)")
+                #expect(!error.detailedMessage.contains("temporarily unavailable"), "\(error.detailedMessage)")
             }
         }
         try server.start()

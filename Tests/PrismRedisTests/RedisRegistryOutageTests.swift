@@ -30,12 +30,16 @@ struct RedisRegistryOutageTests {
             try await coordinator.register("during")
             Issue.record("a registration succeeded with Redis down")
         } catch {
+            // The client's message names no address; the cause (logged) and the health detail do.
             #expect(error.code == .unavailable)
-            #expect(error.message.contains("127.0.0.1:\(server.port)"))
+            #expect(error.message.contains("Redis registry is unreachable"))
+            #expect(!error.message.contains("127.0.0.1:\(server.port)"))
+            #expect((error.cause as? RedisFailure)?.address == "127.0.0.1:\(server.port)")
         }
         let down = await coordinator.health()
         #expect(down.status == .unhealthy)
         #expect(down.registry.detail.contains("unreachable"))
+        #expect(down.registry.detail.contains("127.0.0.1:\(server.port)"))
 
         try server.start()
         let deadline = ContinuousClock.now + .seconds(30)

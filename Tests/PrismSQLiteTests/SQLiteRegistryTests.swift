@@ -122,7 +122,9 @@ struct SQLiteRegistryTests {
         await database.close()
     }
 
-    @Test("a corrupt file, a newer schema and an unwritable directory give clear errors")
+    @Test(
+        "a corrupt file is DATA_LOSS, a newer schema and an unwritable directory UNAVAILABLE; paths only in the cause"
+    )
     func badFiles() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -132,8 +134,10 @@ struct SQLiteRegistryTests {
         #expect {
             _ = try SQLiteDatabase(directory: directory)
         } throws: { error in
-            let message = (error as? RegistryError)?.message ?? ""
-            return message.contains(file) && message.contains("not a Prism database or is corrupt")
+            guard let error = error as? RegistryError else { return false }
+            return error.code == .dataLoss && error.message.contains("corrupt or not a Prism database")
+                && !error.message.contains(file) && error.detailedMessage.contains(file)
+                && (error.cause as? SQLiteFailure)?.resultCode == 26  // SQLITE_NOTADB
         }
         try FileManager.default.removeItem(atPath: file)
         let database = try SQLiteDatabase(directory: directory)
@@ -144,12 +148,15 @@ struct SQLiteRegistryTests {
         #expect {
             _ = try SQLiteDatabase(directory: directory)
         } throws: { error in
-            (error as? RegistryError)?.message.contains("schema version 99") == true
+            let error = error as? RegistryError
+            return error?.code == .unavailable && error?.message.contains("schema version 99") == true
         }
         #expect {
             _ = try SQLiteDatabase(directory: "/proc/prism-cannot-exist/data")
         } throws: { error in
-            (error as? RegistryError)?.message.contains("/proc/prism-cannot-exist/data") == true
+            let error = error as? RegistryError
+            return error?.code == .unavailable && error?.message.contains("/proc/") == false
+                && error?.detailedMessage.contains("/proc/prism-cannot-exist/data") == true
         }
     }
 

@@ -33,13 +33,11 @@ public final class MemoryRegistry: RegistrySlot {
             let existing = state.identity(named: identity.name).flatMap { $0.isExpired(at: now) ? nil : $0 }
             if let existing {
                 guard replace else {
-                    throw RegistryError(
-                        .alreadyExists,
-                        "identity '\(identity.name)' is already registered; pass replace to overwrite it")
+                    throw RegistryError.alreadyRegistered(identity.name)
                 }
                 stored.registeredAt = existing.registeredAt
             } else if let capacity, state.count - state.expiredCount(now: now) >= capacity {
-                throw RegistryError(.resourceExhausted, "the namespace holds its maximum of \(capacity) identities")
+                throw RegistryError.capacityReached(capacity)
             }
             state.store(stored)
             return existing

@@ -42,10 +42,13 @@ final class CallObserver: Sendable {
             let elapsed = ContinuousClock.now - started
             let code = error.code.statusName
             metrics.recordOperation(namespace: namespaceName, op: op, code: code, duration: elapsed)
-            let level: Logger.Level = error.code == .internalError ? .error : .info
-            log.logger.log(
-                level: level, "failed",
-                metadata: ["code": "\(code)", "error": "\(error.message)", "duration_us": "\(elapsed.microseconds)"])
+            let level: Logger.Level = [.internalError, .dataLoss].contains(error.code) ? .error : .info
+            var metadata: Logger.Metadata = [
+                "code": "\(code)", "error": "\(error.message)", "duration_us": "\(elapsed.microseconds)",
+            ]
+            // The backend's own error (paths, addresses, result codes) is for the operator, not the client.
+            if let cause = (error.cause as? RegistryError)?.cause { metadata["cause"] = "\(cause)" }
+            log.logger.log(level: level, "failed", metadata: metadata)
             throw error
         }
     }

@@ -7,6 +7,8 @@ import PrismRegistry
 enum ErrorMapping {
     static let serverErrorKey = "prism-error"
 
+    /// The client gets the code and the message; the registry error rides along as the cause, for
+    /// the log line (see ``RegistryError`` for what may reach a client).
     static func rpcError(_ error: RegistryError) -> RPCError {
         let code: RPCError.Code =
             switch error.code {
@@ -16,9 +18,10 @@ enum ErrorMapping {
             case .resourceExhausted: .resourceExhausted
             case .unavailable: .unavailable
             case .deadlineExceeded: .deadlineExceeded
-            default: .internalError
+            case .internal: .internalError
+            case .dataLoss: .dataLoss
             }
-        return rpcError(code, error.message)
+        return RPCError(code: code, message: error.message, metadata: [serverErrorKey: "1"], cause: error)
     }
 
     static func rpcError(_ code: RPCError.Code, _ message: String) -> RPCError {
