@@ -25,11 +25,13 @@ public final class PrismDaemon: Sendable {
         self.logger = logger
     }
 
-    /// Runs until shut down. Start-up errors (a database that cannot open, a port in use) are thrown
-    /// before anything is served.
+    /// Runs until shut down. Start-up errors are thrown before anything is served: a configuration that
+    /// ``ServerConfiguration/validate(file:line:)`` refuses (``ConfigurationError``), a database that
+    /// cannot open or a port in use (``StartupError``).
     public func run(
         signals: [UnixSignal] = [], onListening: @escaping @Sendable (Addresses) -> Void = { _ in }
     ) async throws {
+        try configuration.validate()
         let namespaces = try await startNamespaces()
         let endpoint: HTTPEndpoint
         do {

@@ -11,7 +11,9 @@ struct Prismd: AsyncParsableCommand {
         abstract: "Prism's multicast registry server: gRPC API, /metrics, /healthz, /readyz.",
         discussion: """
             Without --config it runs the embedded default: namespace "default", registry sqlite in
-            --data-dir (./.prism), messaging inproc. Flags override the config file's values.
+            --data-dir (./.prism), messaging inproc. Flags override the config file's values. Each flag
+            can also come from the environment: PRISM_CONFIG, PRISM_LISTEN, PRISM_HTTP, PRISM_DATA_DIR,
+            PRISM_LOG_LEVEL (a flag given on the command line wins).
             SIGINT or SIGTERM shut down gracefully: streams end, calls in flight finish, databases close.
             """
     )
@@ -41,20 +43,30 @@ struct Prismd: AsyncParsableCommand {
     )
     var logLevel: String?
 
+    /// A flag's value, or else its environment variable's (named in errors, so a bad one can be found).
+    private func setting(_ flag: String, _ value: String?, _ variable: String) -> (source: String, value: String)? {
+        if let value { return (flag, value) }
+        return ProcessInfo.processInfo.environment[variable].map { ("$\(variable)", $0) }
+    }
+
+    private var listenSetting: (source: String, value: String)? { setting("--listen", listen, "PRISM_LISTEN") }
+    private var httpSetting: (source: String, value: String)? { setting("--http", http, "PRISM_HTTP") }
+    private var logLevelSetting: (source: String, value: String)? {
+        setting("--log-level", logLevel, "PRISM_LOG_LEVEL")
+    }
+
     func validate() throws {
-        for (flag, value) in [("--listen", listen), ("--http", http)] {
-            if let value, HostAndPort(value) == nil {
-                throw ValidationError("\(flag) '\(value)' is not HOST:PORT (e.g. 127.0.0.1:8980)")
-            }
+        for setting in [listenSetting, httpSetting].compactMap(\.self) where HostAndPort(setting.value) == nil {
+            throw ValidationError("\(setting.source) '\(setting.value)' is not HOST:PORT (e.g. 127.0.0.1:8980)")
         }
-        if let logLevel, LogLevelName.parse(logLevel) == nil {
-            throw ValidationError("--log-level '\(logLevel)' is unknown; use one of \(LogLevelName.all)")
+        if let setting = logLevelSetting, LogLevelName.parse(setting.value) == nil {
+            throw ValidationError("\(setting.source) '\(setting.value)' is unknown; use one of \(LogLevelName.all)")
         }
     }
 
     func run() async throws {
         var configuration: ServerConfiguration
-        if let config {
+        if let config = setting("--config", config, "PRISM_CONFIG")?.value {
             do {
                 configuration = try ConfigurationLoader.load(file: config)
             } catch {
@@ -64,11 +76,13 @@ struct Prismd: AsyncParsableCommand {
         } else {
             configuration = .embeddedDefault()
         }
-        if let listen { configuration.listen = HostAndPort(listen)! }
-        if let http { configuration.http = HostAndPort(http)! }
-        if let dataDirectory { configuration.dataDirectory = dataDirectory }
-        if let logLevel { configuration.logLevel = logLevel }
-        let level = configuration.logLevel.flatMap(LogLevelName.parse) ?? .info
+        if let listen = listenSetting?.value { configuration.listen = HostAndPort(listen)! }
+        if let http = httpSetting?.value { configuration.http = HostAndPort(http)! }
+        if let dataDirectory = setting("--data-dir", dataDirectory, "PRISM_DATA_DIR")?.value {
+            configuration.dataDirectory = dataDirectory
+        }
+        if let logLevel = logLevelSetting?.value { configuration.logLevel = LogLevelName.parse(logLevel) }
+        let level = configuration.logLevel ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -85,6 +99,9 @@ struct Prismd: AsyncParsableCommand {
         } catch let error as StartupError {
             printError("prismd: \(error)")
             throw ExitCode(1)
+        } catch let error as ConfigurationError {
+            printError("prismd: invalid config: \(error)")
+            throw ExitCode(2)
         }
     }
 

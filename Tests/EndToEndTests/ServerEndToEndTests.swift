@@ -136,5 +136,15 @@ struct ServerEndToEndTests {
             outcome.standardError.contains(
                 "prism.yaml:4: namespaces[0].slots.registry.backend: unknown registry backend 'mongo'; "
                     + "supported registry backends: memory, sqlite, redis"))
+
+        // The same file from $PRISM_CONFIG; a flag from the environment is named as such when it is bad.
+        let fromEnvironment = try await PrismProcess.run(
+            ["--listen", "127.0.0.1:0"], executable: "prismd", environment: ["PRISM_CONFIG": file.path])
+        #expect(fromEnvironment.status == 2)
+        #expect(fromEnvironment.standardError.contains("unknown registry backend 'mongo'"))
+        let badListen = try await PrismProcess.run(
+            [], executable: "prismd", environment: ["PRISM_CONFIG": file.path, "PRISM_LISTEN": "8980"])
+        #expect(badListen.status != 0)
+        #expect(badListen.standardError.contains("$PRISM_LISTEN '8980' is not HOST:PORT"), "\(badListen.standardError)")
     }
 }

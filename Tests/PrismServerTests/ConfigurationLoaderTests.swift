@@ -1,3 +1,4 @@
+import Logging
 import PrismAPI
 import PrismServer
 import Testing
@@ -40,7 +41,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.listen == HostAndPort(host: "0.0.0.0", port: 9000))
         #expect(configuration.http == HostAndPort(host: "127.0.0.1", port: 9100))
         #expect(configuration.dataDirectory == "/var/lib/prism")
-        #expect(configuration.logLevel == "debug")
+        #expect(configuration.logLevel == .debug)
         #expect(
             configuration.grpc
                 == FrontDoorSettings(
@@ -132,6 +133,79 @@ struct ConfigurationLoaderTests {
             let matches = description.hasPrefix(expected)
             if !matches { Issue.record("got: \(description)") }
             return matches
+        }
+    }
+
+    @Test(
+        "a configuration built in code goes through the same checks as YAML",
+        arguments: [
+            (
+                ServerConfiguration(namespaces: [
+                    NamespaceConfiguration(name: "a", registry: .memory, messaging: .inproc),
+                    NamespaceConfiguration(name: "a", registry: .sqlite(path: nil), messaging: .inproc),
+                ]),
+                "configuration: namespaces[1].name: namespace 'a' is defined twice"
+            ),
+            (
+                ServerConfiguration(namespaces: [
+                    NamespaceConfiguration(
+                        name: "iot", defaultTTL: .seconds(60), maxTTL: .seconds(30), registry: .memory,
+                        messaging: .inproc)
+                ]),
+                "configuration: namespaces[0].default_ttl: default_ttl is above max_ttl"
+            ),
+            (
+                ServerConfiguration(namespaces: [
+                    NamespaceConfiguration(
+                        name: "a.b", registry: .memory, messaging: .nats(servers: ["nats://x:1"], subjectPrefix: "p"))
+                ]),
+                "configuration: namespaces[0].name: 'a.b' cannot use NATS messaging"
+            ),
+            (
+                ServerConfiguration(namespaces: [
+                    NamespaceConfiguration(
+                        name: "iot", registry: .redis(address: HostAndPort(host: "r", port: 6379), connections: 0),
+                        messaging: .inproc)
+                ]),
+                "configuration: namespaces[0].slots.registry.connections: 0 is outside 1...256"
+            ),
+            (
+                ServerConfiguration(namespaces: [
+                    NamespaceConfiguration(
+                        name: "iot", registry: .memory, messaging: .nats(servers: [], subjectPrefix: "p"))
+                ]),
+                "configuration: namespaces[0].slots.messaging.servers: give at least one NATS server"
+            ),
+            (ServerConfiguration(namespaces: []), "configuration: namespaces: list at least one namespace"),
+            (
+                ServerConfiguration(
+                    grpc: FrontDoorSettings(keepalive: .milliseconds(10)),
+                    namespaces: [NamespaceConfiguration(name: "iot", registry: .memory, messaging: .inproc)]),
+                "configuration: grpc.keepalive: must be at least 1s"
+            ),
+        ])
+    func invalidInCode(configuration: ServerConfiguration, expected: String) async {
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            let matches = "\(error)".hasPrefix(expected)
+            if !matches { Issue.record("got: \(error)") }
+            return matches
+        }
+        // And the daemon refuses it before opening anything.
+        let daemon = PrismDaemon(configuration: configuration, logger: Logger(label: "test"))
+        await #expect(throws: ConfigurationError.self) { try await daemon.run() }
+    }
+
+    @Test("two namespaces of one name in YAML are refused at the second")
+    func duplicateNamespace() {
+        #expect {
+            try ConfigurationLoader.parse(
+                "namespaces:\n  - name: a\n    slots: {registry: {backend: memory}, messaging: {backend: inproc}}\n"
+                    + "  - name: a\n    slots: {registry: {backend: memory}, messaging: {backend: inproc}}\n",
+                file: "prism.yaml")
+        } throws: { error in
+            "\(error)" == "prism.yaml:4: namespaces[1].name: namespace 'a' is defined twice"
         }
     }
 

@@ -23,7 +23,7 @@ struct TestServer {
             listen: HostAndPort(host: "127.0.0.1", port: 0), http: HostAndPort(host: "127.0.0.1", port: 0),
             dataDirectory: directory,
             namespaces: namespaces ?? [NamespaceConfiguration(name: "default", registry: .memory, messaging: .inproc)])
-        configuration.logLevel = "error"
+        configuration.logLevel = .error
         var logger = Logger(label: "prismd-test")
         logger.logLevel = .error
         let daemon = PrismDaemon(configuration: configuration, logger: logger)

@@ -1,3 +1,4 @@
+import Logging
 import PrismAPI
 import PrismRegistry
 
@@ -12,14 +13,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var http: HostAndPort
     /// Where SQLite namespaces keep their databases unless a slot names its own path.
     public var dataDirectory: String
-    public var logLevel: String?
+    /// nil leaves it to prismd (info).
+    public var logLevel: Logger.Level?
     /// Limits and keepalive of the gRPC port.
     public var grpc: FrontDoorSettings
     public var namespaces: [NamespaceConfiguration]
 
     public init(
         listen: HostAndPort = Self.defaultListen, http: HostAndPort = Self.defaultHTTP,
-        dataDirectory: String = Self.defaultDataDirectory, logLevel: String? = nil,
+        dataDirectory: String = Self.defaultDataDirectory, logLevel: Logger.Level? = nil,
         grpc: FrontDoorSettings = FrontDoorSettings(), namespaces: [NamespaceConfiguration]
     ) {
         self.listen = listen
@@ -76,8 +78,17 @@ public struct NamespaceConfiguration: Sendable, Equatable {
     }
 }
 
+/// The registry backends prismd can run; the loader and the daemon switch over them exhaustively.
+public enum RegistryBackendKind: String, Sendable, CaseIterable {
+    case memory, sqlite, redis
+}
+
+/// The messaging backends prismd can run.
+public enum MessagingBackendKind: String, Sendable, CaseIterable {
+    case inproc, nats
+}
+
 public enum RegistryBackendConfiguration: Sendable, Equatable {
-    public static let supported = ["memory", "sqlite", "redis"]
 
     case memory
     /// `path` is the database directory; `nil` means `<data_dir>/<namespace>`.
@@ -85,26 +96,29 @@ public enum RegistryBackendConfiguration: Sendable, Equatable {
     /// Several prismd may share one Redis; `connections` is this prismd's pool size.
     case redis(address: HostAndPort, connections: Int)
 
-    public var backendName: String {
+    public var kind: RegistryBackendKind {
         switch self {
-        case .memory: "memory"
-        case .sqlite: "sqlite"
-        case .redis: "redis"
+        case .memory: .memory
+        case .sqlite: .sqlite
+        case .redis: .redis
         }
     }
+
+    public var backendName: String { kind.rawValue }
 }
 
 public enum MessagingBackendConfiguration: Sendable, Equatable {
-    public static let supported = ["inproc", "nats"]
 
     case inproc
     /// Several prismd may share one NATS (cluster); messages go on `<subjectPrefix>.<namespace>.<identity>`.
     case nats(servers: [String], subjectPrefix: String)
 
-    public var backendName: String {
+    public var kind: MessagingBackendKind {
         switch self {
-        case .inproc: "inproc"
-        case .nats: "nats"
+        case .inproc: .inproc
+        case .nats: .nats
         }
     }
+
+    public var backendName: String { kind.rawValue }
 }
