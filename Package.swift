@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "prism-sqlite-crash-writer", dependencies: ["PrismSQLite", "PrismRegistry"],
             path: "Sources/prism-sqlite-crash-writer"),
-        // The shared RegistrySlot conformance suite, reused by every registry backend's tests.
+        // The shared RegistrySlot and MessagingSlot conformance suites, reused by every backend's tests.
         .target(name: "PrismRegistryConformance", dependencies: ["PrismRegistry", "PrismFilter"]),
         // prismd as a library: config, namespaces, the gRPC services, HTTP /metrics /healthz /readyz.
         .target(
@@ -168,7 +168,9 @@ let package = Package(
         .testTarget(
             name: "PrismRedisTests",
             dependencies: ["PrismRedis", "PrismRegistry", "PrismRegistryConformance", "TestServers"]),
-        .testTarget(name: "PrismNATSTests", dependencies: ["PrismNATS", "PrismRegistry", "TestServers"]),
+        .testTarget(
+            name: "PrismNATSTests",
+            dependencies: ["PrismNATS", "PrismRegistry", "PrismRegistryConformance", "TestServers"]),
         // Backend servers for tests: the ones `make test` starts, and private ones a test may kill.
         .target(name: "TestServers", path: "Tests/TestServers"),
         .testTarget(

@@ -179,6 +179,7 @@ public final class NATSMessaging: MessagingSlot {
     }
 
     public func acknowledge(messageID: String, error: String?, reply: [UInt8]) async throws(RegistryError) {
+        try DeliveryResult.checkAckReply(reply)
         guard let replySubject = router.takeReplySubject(for: messageID) else {
             throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")
         }

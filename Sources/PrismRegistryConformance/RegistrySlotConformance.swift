@@ -30,13 +30,19 @@ public enum RegistrySlotConformance {
 
     public static var checkNames: [String] { checks.map(\.name) }
 
-    /// Runs the check called `name` against `slot`, then closes it.
+    /// Runs the check called `name` against `slot`, then closes it, whether the check passed or not.
     public static func run(_ name: String, on slot: any RegistrySlot) async throws {
         guard let check = checks.first(where: { $0.name == name }) else {
             Issue.record("no conformance check named '\(name)'")
+            await slot.close()
             return
         }
-        try await check.run(slot)
+        do {
+            try await check.run(slot)
+        } catch {
+            await slot.close()
+            throw error
+        }
         await slot.close()
     }
 

@@ -15,11 +15,6 @@ extension Coordinator {
     public func acknowledge(messageID: String, error: String?, reply: [UInt8] = []) async throws(RegistryError) {
         try requireRunning()
         guard !messageID.isEmpty else { throw RegistryError(.invalidArgument, "message_id is empty") }
-        guard reply.count <= DeliveryResult.maxReplyBytes else {
-            throw RegistryError(
-                .invalidArgument,
-                "reply is \(reply.count) bytes; at most \(DeliveryResult.maxReplyBytes) travel back with an ack")
-        }
         try await messaging.acknowledge(messageID: messageID, error: error, reply: reply)
     }
 }

@@ -74,6 +74,8 @@ public final class InProcessMessaging: MessagingSlot {
     }
 
     public func acknowledge(messageID: String, error: String?, reply: [UInt8]) async throws(RegistryError) {
+        try DeliveryResult.checkAckReply(reply)
+        let error = DeliveryResult.ackError(error)
         let waiter = state.withLock { $0.pending.removeValue(forKey: messageID) }
         guard let waiter else {
             throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")

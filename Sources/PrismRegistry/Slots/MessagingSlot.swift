@@ -101,6 +101,21 @@ public struct DeliveryResult: Sendable, Equatable {
     /// identities stays below half a gigabyte even when every one answers in full.
     public static let maxReplyBytes = 4096
 
+    /// What every slot's ``MessagingSlot/acknowledge(messageID:error:reply:)`` checks first: a reply
+    /// above ``maxReplyBytes`` is INVALID_ARGUMENT, and the message keeps waiting for an ack.
+    public static func checkAckReply(_ reply: [UInt8]) throws(RegistryError) {
+        guard reply.count <= maxReplyBytes else {
+            throw RegistryError(
+                .invalidArgument, "reply is \(reply.count) bytes; at most \(maxReplyBytes) travel back with an ack")
+        }
+    }
+
+    /// An ack's error as the sender reports it: a blank one still says that something failed.
+    public static func ackError(_ error: String?) -> String? {
+        guard let error else { return nil }
+        return error.contains(where: { !$0.isWhitespace }) ? error : "error"
+    }
+
     public init(identity: String, status: DeliveryStatus, error: String? = nil, reply: [UInt8] = []) {
         self.identity = identity
         self.status = status
