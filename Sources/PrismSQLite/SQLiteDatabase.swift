@@ -21,7 +21,6 @@ public final class SQLiteDatabase: Sendable {
     private let writerExecutor: SQLiteExecutor
     private let readers: [SQLiteExecutor]
     private let checkpointer: SQLiteExecutor
-    private let checkpointTask: Task<Void, Never>
     private let nextReader = Atomic<Int>(0)
 
     /// Opens (or creates) `directory/prism.sqlite3`, creating the directory when missing.
@@ -51,15 +50,17 @@ public final class SQLiteDatabase: Sendable {
         self.readers = readers
         let checkpointConnection = try SQLiteConnection(path: path, readOnly: false)
         checkpointer = SQLiteExecutor(connection: checkpointConnection, label: "prism.sqlite.checkpoint")
-        let checkpointer = self.checkpointer
-        checkpointTask = Task.detached(priority: .background) {
-            // Copies the WAL back into the database once a second without blocking writers (PASSIVE),
-            // which keeps the WAL from growing while commits stay fast.
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                _ = try? await checkpointer.run { connection throws(RegistryError) in
-                    try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                }
+    }
+
+    /// Copies the WAL back into the database once a second without blocking writers (PASSIVE), which
+    /// keeps the WAL from growing while commits stay fast, until the calling task is cancelled. The
+    /// registry's ``SQLiteRegistry/run()`` calls it, driven by the namespace's service; without it the
+    /// WAL only shrinks at ``close()``.
+    public func runCheckpoints() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            _ = try? await checkpointer.run { connection throws(RegistryError) in
+                try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             }
         }
     }
@@ -124,7 +125,6 @@ public final class SQLiteDatabase: Sendable {
 
     /// Closes every connection.
     public func close() async {
-        checkpointTask.cancel()
         _ = try? await checkpointer.run { connection throws(RegistryError) in
             try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         }

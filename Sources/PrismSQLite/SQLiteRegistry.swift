@@ -189,6 +189,9 @@ public final class SQLiteRegistry: RegistrySlot {
         }
     }
 
+    /// Checkpoints the database's WAL until cancelled (see ``SQLiteDatabase/runCheckpoints()``).
+    public func run() async { await database.runCheckpoints() }
+
     public func health() async -> SlotHealth {
         let started = ContinuousClock.now
         do {

@@ -6,9 +6,16 @@ import PrismRegistry
 import ServiceLifecycle
 import UnixSignals
 
-/// prismd as a library: opens and starts the namespaces, then serves gRPC and HTTP until a graceful
-/// shutdown (a signal, or ``shutdown()``): streams end, calls in flight finish, databases close.
-public final class PrismDaemon: Sendable {
+/// prismd as a library and a `Service`: opens and starts the namespaces, then serves gRPC and HTTP
+/// until a graceful shutdown of the service group it runs in: streams end, calls in flight finish,
+/// databases close.
+///
+/// ```
+/// let daemon = PrismDaemon(configuration: configuration, logger: logger)
+/// try await daemon.runService()  // until SIGTERM or SIGINT
+/// ```
+/// or, beside other services, `ServiceGroup(services: [daemon, ...], ...)`.
+public final class PrismDaemon: Service, Sendable {
     /// Where the daemon ended up listening (ports chosen by the system when the config said 0).
     public struct Addresses: Sendable {
         public var grpc: HostAndPort
@@ -18,19 +25,32 @@ public final class PrismDaemon: Sendable {
     public let configuration: ServerConfiguration
     public let metrics = ServerMetrics()
     private let logger: Logger
-    private let group = ShutdownLatch()
+    private let onListening: @Sendable (Addresses) -> Void
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    /// - Parameter onListening: called once both ports listen, with the addresses (ports the system
+    ///   chose when the configuration said 0).
+    public init(
+        configuration: ServerConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (Addresses) -> Void = { _ in }
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.onListening = onListening
     }
 
-    /// Runs until shut down. Start-up errors are thrown before anything is served: a configuration that
+    /// Runs in a service group of its own until one of `signals` asks for a graceful shutdown.
+    public func runService(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: self)], gracefulShutdownSignals: signals, logger: logger))
+        try await group.run()
+    }
+
+    /// Serves until the service group it runs in shuts down gracefully (or the task is cancelled).
+    /// Start-up errors are thrown before anything is served: a configuration that
     /// ``ServerConfiguration/validate(file:line:)`` refuses (``ConfigurationError``), a database that
     /// cannot open or a port in use (``StartupError``).
-    public func run(
-        signals: [UnixSignal] = [], onListening: @escaping @Sendable (Addresses) -> Void = { _ in }
-    ) async throws {
+    public func run() async throws {
         try configuration.validate()
         let namespaces = try await startNamespaces()
         let endpoint: HTTPEndpoint
@@ -51,7 +71,7 @@ public final class PrismDaemon: Sendable {
         let services: [any Service] = [
             NamespacesService(namespaces: namespaces, logger: logger),
             GRPCService(server: server, transport: transport, listen: configuration.listen, streams: streams) {
-                [configuration] port in
+                [configuration, onListening] port in
                 onListening(
                     Addresses(
                         grpc: HostAndPort(host: configuration.listen.host, port: port),
@@ -59,19 +79,13 @@ public final class PrismDaemon: Sendable {
             },
             HTTPService(endpoint: endpoint, endpoints: OperationalEndpoints(namespaces: namespaces, metrics: metrics)),
         ]
+        // A group of prismd's parts, in the order they stop in reverse: run as a service itself, it shuts
+        // them down one by one when the group prismd runs in shuts down gracefully.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: signals, logger: logger)
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger)
         // A stuck call must not keep a stopping prismd alive for ever.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
-        let serviceGroup = ServiceGroup(configuration: groupConfiguration)
-        group.set(serviceGroup)
-        try await serviceGroup.run()
-    }
-
-    /// Begins a graceful shutdown, as SIGTERM would.
-    public func shutdown() async {
-        await group.trigger()
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 
     private func startNamespaces() async throws -> NamespaceDirectory {

@@ -3,15 +3,19 @@ import GRPCNIOTransportHTTP2
 import Logging
 import PrismAPI
 import ServiceLifecycle
-import Synchronization
 
-/// Keeps the namespaces running; on shutdown (after the servers in front of them stopped) closes them.
+/// Runs the namespaces' background work (sweepers, checkpoints); on shutdown, after the servers in
+/// front of them stopped, ends it and closes the namespaces.
 struct NamespacesService: Service {
     let namespaces: NamespaceDirectory
     let logger: Logger
 
     func run() async throws {
-        try? await gracefulShutdown()
+        await withDiscardingTaskGroup { group in
+            for runtime in namespaces.runtimes { group.addTask { await runtime.run() } }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
         for runtime in namespaces.runtimes {
             await runtime.stop()
             logger.info("namespace stopped", metadata: ["namespace": "\(runtime.name)"])
@@ -74,26 +78,5 @@ struct HTTPService: Service {
         } onGracefulShutdown: {
             endpoint.close()
         }
-    }
-}
-
-/// Lets ``PrismDaemon/shutdown()`` reach a service group created inside ``PrismDaemon/run(signals:onListening:)``.
-final class ShutdownLatch: Sendable {
-    private let state = Mutex<(group: ServiceGroup?, requested: Bool)>((nil, false))
-
-    func set(_ group: ServiceGroup) {
-        let requested = state.withLock { state in
-            state.group = group
-            return state.requested
-        }
-        if requested { Task { await group.triggerGracefulShutdown() } }
-    }
-
-    func trigger() async {
-        let group = state.withLock { state in
-            state.requested = true
-            return state.group
-        }
-        await group?.triggerGracefulShutdown()
     }
 }

@@ -59,7 +59,7 @@ struct NATSScenario: AsyncParsableCommand {
         let messaging = try NATSMessaging(.init(servers: [url], namespace: namespace))
         let coordinator = Coordinator(
             settings: NamespaceSettings(name: namespace), registry: MemoryRegistry(), messaging: messaging)
-        try await coordinator.start(sweeping: false)
+        try await coordinator.start()
         for index in 0..<targets { try await coordinator.register("dev-\(index)", metadata: ["n": .int(Int64(index))]) }
         let devices = try (0..<deviceConnections).map { _ in try RawNATSConnection(url: url) }
         for index in 0..<targets where !devices.isEmpty {

@@ -23,6 +23,9 @@ enum RegistryFixtures {
                 database: try SQLiteDatabase(directory: directory), namespace: settings.name, pushdown: pushdown,
                 indexedFields: settings.indexedFields ?? [])
             try await sqlite.prepareIndexes()
+            // Checkpoints as prismd runs them, so that the WAL does not grow through a measurement. The
+            // benchmark process ends with the scenario, and the task with it.
+            Task { await sqlite.run() }
             registry = sqlite
         case "redis":
             // $PRISM_BENCH_REDIS (default 127.0.0.1:6379); a fresh namespace per run.
@@ -37,7 +40,7 @@ enum RegistryFixtures {
         }
         let coordinator = Coordinator(
             settings: settings, registry: registry, messaging: InProcessMessaging(subscriberBufferSize: 1 << 20))
-        try await coordinator.start(sweeping: false)
+        try await coordinator.start()
         return coordinator
     }
 

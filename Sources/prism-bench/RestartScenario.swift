@@ -32,7 +32,7 @@ struct RestartScenario: AsyncParsableCommand {
             let coordinator = Coordinator(
                 settings: settings, registry: SQLiteRegistry(database: database, namespace: "restart"),
                 messaging: InProcessMessaging())
-            try await coordinator.start(sweeping: false)
+            try await coordinator.start()
             try await RegistryFixtures.fill(coordinator, count: identities)
             await coordinator.stop()
             await database.close()
@@ -43,7 +43,7 @@ struct RestartScenario: AsyncParsableCommand {
         let coordinator = Coordinator(
             settings: settings, registry: SQLiteRegistry(database: database, namespace: "restart"),
             messaging: InProcessMessaging())
-        try await coordinator.start(sweeping: false)
+        try await coordinator.start()
         let opened = Double(Stopwatch.now() - start)
         let count = try await coordinator.count()
         let firstAnswer = Double(Stopwatch.now() - start)

@@ -21,7 +21,7 @@ let database = try SQLiteDatabase(directory: arguments[1])
 let coordinator = Coordinator(
     settings: NamespaceSettings(name: "crash"), registry: SQLiteRegistry(database: database, namespace: "crash"),
     messaging: InProcessMessaging())
-try await coordinator.start(sweeping: false)
+try await coordinator.start()
 try await withThrowingTaskGroup(of: Void.self) { group in
     // Several concurrent writers, so acknowledged writes share group commits.
     for writer in 0..<8 {

@@ -89,13 +89,13 @@ struct Prismd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "prismd")
-        let daemon = PrismDaemon(configuration: configuration, logger: logger)
         let namespaces = configuration.namespaces.map(\.name).joined(separator: ",")
+        let daemon = PrismDaemon(configuration: configuration, logger: logger) { addresses in
+            let line = "prismd listening grpc=\(addresses.grpc) http=\(addresses.http) namespaces=\(namespaces)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
         do {
-            try await daemon.run(signals: [.sigterm, .sigint]) { addresses in
-                let line = "prismd listening grpc=\(addresses.grpc) http=\(addresses.http) namespaces=\(namespaces)\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
-            }
+            try await daemon.runService(signals: [.sigterm, .sigint])
         } catch let error as StartupError {
             printError("prismd: \(error)")
             throw ExitCode(1)

@@ -13,7 +13,7 @@ struct RedisRegistryOutageTests {
             pool: RedisConnectionPool(.init(host: "127.0.0.1", port: server.port, connections: 2)), namespace: "outage")
         let coordinator = Coordinator(
             settings: NamespaceSettings(name: "outage"), registry: registry, messaging: InProcessMessaging())
-        try await coordinator.start(sweeping: false)
+        try await coordinator.start()
         try await coordinator.register("before", metadata: ["x": 1])
         // A PING slower than 100 ms counts as DEGRADED, which a loaded machine can show for a while: the
         // whole parallel test pass starting at once on 2 cores once kept it so for over 5 s. The bound is

@@ -12,7 +12,7 @@ func makeCoordinator(
     let coordinator = Coordinator(
         settings: settings, registry: MemoryRegistry(indexedFields: settings.indexedFields),
         messaging: InProcessMessaging(), clock: clock)
-    try await coordinator.start(sweeping: false)
+    try await coordinator.start()
     return coordinator
 }
 
@@ -163,18 +163,28 @@ struct CoordinatorIdentityTests {
         #expect(coordinator.statistics.counters.expirations == 1)
     }
 
-    @Test("the sweeper task removes expired identities within one interval, without being called")
+    @Test("run() sweeps expired identities within one interval, and ends when its task is cancelled")
     func sweeperTask() async throws {
         let coordinator = Coordinator(
             settings: NamespaceSettings(name: "live", sweepInterval: .milliseconds(50)), registry: MemoryRegistry(),
             messaging: InProcessMessaging())
         try await coordinator.start()
-        let events = try coordinator.watch()
-        try await coordinator.register("brief", ttl: .milliseconds(100))
-        var sawExpired = false
-        for try await event in events where event.kind == .expired {
-            sawExpired = event.identity?.name == "brief"
-            break
+        let sawExpired = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await coordinator.run()
+                return false
+            }
+            let events = try coordinator.watch()
+            try await coordinator.register("brief", ttl: .milliseconds(100))
+            var sawExpired = false
+            for try await event in events where event.kind == .expired {
+                sawExpired = event.identity?.name == "brief"
+                break
+            }
+            group.cancelAll()
+            // run() returned: the group would wait for ever otherwise.
+            for try await _ in group {}
+            return sawExpired
         }
         #expect(sawExpired)
         await coordinator.stop()
@@ -187,7 +197,7 @@ struct CoordinatorIdentityTests {
             settings: NamespaceSettings(), registry: MemoryRegistry(), messaging: InProcessMessaging())
         #expect(coordinator.lifecycle == .stopped)
         await expectError(.unavailable) { try await coordinator.register("x") }
-        try await coordinator.start(sweeping: false)
+        try await coordinator.start()
         #expect(coordinator.lifecycle == .running)
         let health = await coordinator.health()
         #expect(health.status == .healthy)

@@ -54,7 +54,7 @@ struct CrashSurvivalTests {
             settings: NamespaceSettings(name: "crash"),
             registry: SQLiteRegistry(database: database, namespace: "crash"),
             messaging: InProcessMessaging())
-        try await coordinator.start(sweeping: false)
+        try await coordinator.start()
         let stats = coordinator.statistics.counters
         #expect(stats.expirations >= acknowledged.values.filter { $0 }.count, "start swept what expired while down")
         for (name, expires) in acknowledged where !expires {

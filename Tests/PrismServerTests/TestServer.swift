@@ -3,11 +3,12 @@ import Logging
 import PrismAPI
 import PrismClient
 import PrismServer
+import ServiceLifecycle
 import Testing
 
 /// A real PrismDaemon in this process on free ports, for tests that talk to it through PrismClient.
 struct TestServer {
-    let daemon: PrismDaemon
+    let group: ServiceGroup
     let addresses: PrismDaemon.Addresses
     let task: Task<Void, any Error>
 
@@ -26,21 +27,22 @@ struct TestServer {
         configuration.logLevel = .error
         var logger = Logger(label: "prismd-test")
         logger.logLevel = .error
-        let daemon = PrismDaemon(configuration: configuration, logger: logger)
         let (listening, continuation) = AsyncStream<PrismDaemon.Addresses>.makeStream()
+        let daemon = PrismDaemon(configuration: configuration, logger: logger) { continuation.yield($0) }
+        let group = ServiceGroup(services: [daemon], logger: logger)
         let task = Task {
             defer { continuation.finish() }
-            try await daemon.run { continuation.yield($0) }
+            try await group.run()
         }
         for await addresses in listening {
-            return TestServer(daemon: daemon, addresses: addresses, task: task)
+            return TestServer(group: group, addresses: addresses, task: task)
         }
         try await task.value
         throw TestServerError.didNotStart
     }
 
     func stop() async throws {
-        await daemon.shutdown()
+        await group.triggerGracefulShutdown()
         try await task.value
     }
 

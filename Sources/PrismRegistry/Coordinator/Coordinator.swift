@@ -8,8 +8,13 @@ import Synchronization
 /// let coordinator = Coordinator(settings: NamespaceSettings(name: "iot", defaultTTL: .seconds(30)),
 ///                               registry: MemoryRegistry(), messaging: InProcessMessaging())
 /// try await coordinator.start()
-/// try await coordinator.register("sensor-1", metadata: ["type": "sensor", "floor": 1])
-/// let report = try await coordinator.multicast(MulticastRequest(filter: #"type == "sensor""#, payload: ...))
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { await coordinator.run() }  // sweeping, checkpoints: until cancelled
+///     try await coordinator.register("sensor-1", metadata: ["type": "sensor", "floor": 1])
+///     let report = try await coordinator.multicast(MulticastRequest(filter: #"type == "sensor""#, payload: ...))
+///     group.cancelAll()
+/// }
+/// await coordinator.stop()
 /// ```
 public final class Coordinator: Sendable {
     public let settings: NamespaceSettings
@@ -21,7 +26,6 @@ public final class Coordinator: Sendable {
 
     private struct State {
         var lifecycle: Lifecycle = .stopped
-        var sweeper: Task<Void, Never>?
         var startError: String?
     }
 
@@ -41,10 +45,10 @@ public final class Coordinator: Sendable {
     public var name: String { settings.name }
     public var lifecycle: Lifecycle { state.withLock { $0.lifecycle } }
 
-    /// Checks the slots and starts the TTL sweeper. Identities that expired while nothing ran are swept
-    /// (and announced) straight away.
-    /// - Parameter sweeping: `false` leaves sweeping to explicit ``sweepExpired()`` calls (tests).
-    public func start(sweeping: Bool = true) async throws(RegistryError) {
+    /// Checks the slots and opens the namespace for calls. Identities that expired while nothing ran are
+    /// swept (and announced) straight away; later ones by ``run()``, or by explicit ``sweepExpired()``
+    /// calls when nothing runs it (tests).
+    public func start() async throws(RegistryError) {
         state.withLock { $0.lifecycle = .starting }
         let registryHealth = await registry.health()
         let messagingHealth = await messaging.health()
@@ -59,27 +63,27 @@ public final class Coordinator: Sendable {
         }
         state.withLock { $0.lifecycle = .running }
         _ = try? await sweepExpired()
-        guard sweeping else { return }
-        let interval = settings.sweepInterval
-        let sweeper = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                guard let self, !Task.isCancelled else { return }
-                _ = try? await self.sweepExpired()
-            }
-        }
-        state.withLock { $0.sweeper = sweeper }
     }
 
-    /// Stops the sweeper, ends every watch and closes the slots.
-    public func stop() async {
-        let sweeper = state.withLock { state -> Task<Void, Never>? in
-            state.lifecycle = .stopping
-            defer { state.sweeper = nil }
-            return state.sweeper
+    /// The namespace's background work until the calling task is cancelled: the TTL sweeper, every
+    /// ``NamespaceSettings/sweepInterval``, and the slots' own (``RegistrySlot/run()``). prismd runs it
+    /// inside the namespace's service, so stopping the service stops it; cancel it before ``stop()``.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.registry.run() }
+            group.addTask { await self.messaging.run() }
+            let interval = settings.sweepInterval
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { break }
+                _ = try? await sweepExpired()
+            }
         }
-        sweeper?.cancel()
-        await sweeper?.value
+    }
+
+    /// Ends every watch and closes the slots.
+    public func stop() async {
+        state.withLock { $0.lifecycle = .stopping }
         events.finishAll()
         await messaging.close()
         await registry.close()

@@ -29,10 +29,16 @@ public protocol MessagingSlot: Sendable {
 
     func health() async -> SlotHealth
 
+    /// The slot's background work until the calling task is cancelled, driven by the namespace's
+    /// ``Coordinator/run()``; slots without any return at once.
+    func run() async
+
     func close() async
 }
 
 extension MessagingSlot {
+    public func run() async {}
+
     public func requireAvailable() throws(RegistryError) {}
 
     public func acknowledge(messageID: String, error: String?) async throws(RegistryError) {

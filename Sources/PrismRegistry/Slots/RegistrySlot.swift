@@ -49,10 +49,16 @@ public protocol RegistrySlot: Sendable {
     func health() async -> SlotHealth
 
     /// Releases connections and files; the slot is unusable afterwards.
+    /// The slot's background work (a database's checkpoints, say) until the calling task is cancelled.
+    /// The namespace's ``Coordinator/run()`` drives it; slots without any return at once.
+    func run() async
+
     func close() async
 }
 
 extension RegistrySlot {
+    public func run() async {}
+
     /// Stores `identity` with no capacity limit.
     public func register(_ identity: Identity, replace: Bool, now: Timestamp) async throws(RegistryError) -> Identity? {
         try await register(identity, replace: replace, capacity: nil, now: now)

@@ -72,6 +72,9 @@ public final class NamespaceRuntime: Sendable {
         try await coordinator.start()
     }
 
+    /// Sweeping and the slots' background work, until the calling task is cancelled.
+    public func run() async { await coordinator.run() }
+
     /// Ends streams, closes the slots and the database.
     public func stop() async {
         await coordinator.stop()
