@@ -93,6 +93,17 @@ struct PrismTopCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        // Closed on every way out, before the process exits: the Watch stream and the connection end cleanly.
+        do {
+            try await run(with: source)
+        } catch {
+            await source.close()
+            throw error
+        }
+        await source.close()
+    }
+
+    private func run(with source: SnapshotSource) async throws {
         let plain = ascii || !CursesScreen.localeIsUTF8
         var state = TopState(
             server: server, namespace: namespace, interval: delay, now: Date().timeIntervalSince1970,
@@ -107,7 +118,6 @@ struct PrismTopCommand: AsyncParsableCommand {
             state.sortColumn[state.view] = index
         }
         let batch = once || iterations != nil || isatty(STDOUT_FILENO) == 0
-        defer { Task { await source.close() } }
         if !batch, let screen = CursesScreen(color: state.color) {
             await InteractiveLoop.run(state: state, source: source, screen: screen)
             return
