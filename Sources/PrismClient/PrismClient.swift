@@ -8,11 +8,13 @@ import Synchronization
 /// A connection to one prismd and one namespace: what the CLI, prism-top and the simulator use.
 ///
 /// ```
-/// let client = try PrismClient(server: "127.0.0.1:8980", namespace: "iot")
-/// defer { client.close() }
-/// try await client.register("sensor-1", metadata: ["type": "sensor", "floor": 1], ttl: .seconds(30))
-/// let report = try await client.multicast(MulticastOptions(filter: #"type == "sensor""#, payload: Array("read".utf8)))
+/// try await PrismClient.with(server: "127.0.0.1:8980", namespace: "iot") { client in
+///     try await client.register("sensor-1", metadata: ["type": "sensor", "floor": 1], ttl: .seconds(30))
+///     let report = try await client.multicast(
+///         MulticastOptions(filter: #"type == "sensor""#, payload: Array("read".utf8)))
+/// }
 /// ```
+/// A client made with `init` must be closed with `await client.close()`.
 /// Every method throws ``PrismClientError``.
 public final class PrismClient: Sendable {
     public static let defaultServer = "127.0.0.1:8980"
