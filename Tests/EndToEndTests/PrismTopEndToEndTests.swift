@@ -8,54 +8,58 @@ struct PrismTopEndToEndTests {
     func interactive() async throws {
         let prismd = try await Prismd.start()
         defer { prismd.process.signal(SIGKILL) }
-        let tmux = Tmux()
-        try await tmux.start(width: 120, height: 40)
-        defer { Task { await tmux.kill() } }
-        let top = PrismProcess.productsDirectory.appendingPathComponent("prism-top").path
-        try await tmux.type("LANG=C.UTF-8 \(top) --server \(prismd.grpc) -d 0.5; echo prism-top-exited-$?")
-        try await tmux.send("Enter")
-        try await tmux.waitFor("the namespace as HEALTHY") { $0.contains("default") && $0.contains("✓ HEALTHY") }
-        #expect(try await tmux.alternateScreenOn())
+        let usedTmux = try await Tmux.with(width: 120, height: 40) { tmux in
+            let top = PrismProcess.productsDirectory.appendingPathComponent("prism-top").path
+            try await tmux.type("LANG=C.UTF-8 \(top) --server \(prismd.grpc) -d 0.5; echo prism-top-exited-$?")
+            try await tmux.send("Enter")
+            try await tmux.waitFor("the namespace as HEALTHY") { $0.contains("default") && $0.contains("✓ HEALTHY") }
+            #expect(try await tmux.alternateScreenOn())
 
-        #expect(try await prismd.prism(["register", "blinky", "--ttl", "4s", "--meta", "kind=lamp"]).status == 0)
-        try await tmux.send("2")
-        let first = try await tmux.waitFor("blinky with a TTL") { Self.ttl(of: "blinky", in: $0) != nil }
-        let before = try #require(Self.ttl(of: "blinky", in: first))
-        try await tmux.waitFor("the TTL counting down") { (Self.ttl(of: "blinky", in: $0) ?? before) < before }
-        try await tmux.waitFor("blinky gone after expiry") { !$0.contains("blinky") }
+            #expect(try await prismd.prism(["register", "blinky", "--ttl", "4s", "--meta", "kind=lamp"]).status == 0)
+            try await tmux.send("2")
+            let first = try await tmux.waitFor("blinky with a TTL") { Self.ttl(of: "blinky", in: $0) != nil }
+            let before = try #require(Self.ttl(of: "blinky", in: first))
+            try await tmux.waitFor("the TTL counting down") { (Self.ttl(of: "blinky", in: $0) ?? before) < before }
+            try await tmux.waitFor("blinky gone after expiry") { !$0.contains("blinky") }
 
-        for (name, kind) in [("sensor-a", "sensor"), ("valve-b", "valve")] {
-            #expect(try await prismd.prism(["register", name, "--meta", "type=\(kind)"]).status == 0)
-        }
-        let subscriber = try BackgroundProcess("prism", ["subscribe", "sensor-a", "--ack", "--server", prismd.grpc])
-        defer { subscriber.signal(SIGKILL) }
-        try await subscriber.waitFor("subscribed to sensor-a", inStandardError: true)
-        let multicast = try await prismd.prism([
-            "multicast", "--filter", #"type == "sensor""#, "--payload", "read", "--ack", "--timeout", "2s",
-        ])
-        #expect(multicast.status == 0, "\(multicast.standardError)")
-        try await tmux.send("3")
-        try await tmux.waitFor("the multicast row with 1 of 1 delivered") { screen in
-            screen.split(separator: "\n").contains {
-                $0.contains(#"type == "sensor""#) && Self.counts($0) == [1, 1, 0, 0]
+            for (name, kind) in [("sensor-a", "sensor"), ("valve-b", "valve")] {
+                #expect(try await prismd.prism(["register", name, "--meta", "type=\(kind)"]).status == 0)
             }
+            let subscriber = try BackgroundProcess(
+                "prism", ["subscribe", "sensor-a", "--ack", "--server", prismd.grpc])
+            defer { subscriber.signal(SIGKILL) }
+            try await subscriber.waitFor("subscribed to sensor-a", inStandardError: true)
+            let multicast = try await prismd.prism([
+                "multicast", "--filter", #"type == "sensor""#, "--payload", "read", "--ack", "--timeout", "2s",
+            ])
+            #expect(multicast.status == 0, "\(multicast.standardError)")
+            try await tmux.send("3")
+            try await tmux.waitFor("the multicast row with 1 of 1 delivered") { screen in
+                screen.split(separator: "\n").contains {
+                    $0.contains(#"type == "sensor""#) && Self.counts($0) == [1, 1, 0, 0]
+                }
+            }
+
+            try await tmux.send("2")
+            try await tmux.waitFor("both identities") { $0.contains("sensor-a") && $0.contains("valve-b") }
+            try await tmux.send("/")
+            try await tmux.type(#"type == "valve""#)
+            try await tmux.send("Enter")
+            try await tmux.waitFor("the filter narrowing the list") {
+                $0.contains("valve-b") && !$0.contains("sensor-a")
+            }
+
+            try await tmux.resize(width: 50, height: 12)
+            try await tmux.waitFor("the too-small notice") { $0.contains("terminal too small") }
+            try await tmux.resize(width: 120, height: 40)
+            try await tmux.waitFor("the dashboard again") { $0.contains("prism-top") && $0.contains("valve-b") }
+
+            try await tmux.send("q")
+            try await tmux.waitFor("prism-top's exit") { $0.contains("prism-top-exited-0") }
+            #expect(try await tmux.alternateScreenOn() == false, "the terminal is restored")
+            return tmux
         }
-
-        try await tmux.send("2")
-        try await tmux.waitFor("both identities") { $0.contains("sensor-a") && $0.contains("valve-b") }
-        try await tmux.send("/")
-        try await tmux.type(#"type == "valve""#)
-        try await tmux.send("Enter")
-        try await tmux.waitFor("the filter narrowing the list") { $0.contains("valve-b") && !$0.contains("sensor-a") }
-
-        try await tmux.resize(width: 50, height: 12)
-        try await tmux.waitFor("the too-small notice") { $0.contains("terminal too small") }
-        try await tmux.resize(width: 120, height: 40)
-        try await tmux.waitFor("the dashboard again") { $0.contains("prism-top") && $0.contains("valve-b") }
-
-        try await tmux.send("q")
-        try await tmux.waitFor("prism-top's exit") { $0.contains("prism-top-exited-0") }
-        #expect(try await tmux.alternateScreenOn() == false, "the terminal is restored")
+        #expect(await usedTmux.serverGone(), "the test's tmux server outlived the test")
         try await prismd.stop()
     }
 

@@ -8,8 +8,24 @@ struct Tmux {
     let socket = "prism-test-\(UUID().uuidString.prefix(8))"
     let session = "top"
 
+    /// A tmux server with `bash` in a session of `width` x `height` for `body`, killed afterwards on
+    /// every path: a tmux server left behind outlives the test run.
+    static func with<Result>(width: Int, height: Int, _ body: (Tmux) async throws -> Result) async throws -> Result {
+        let tmux = Tmux()
+        let result: Result
+        do {
+            try await tmux.start(width: width, height: height)
+            result = try await body(tmux)
+        } catch {
+            await tmux.kill()
+            throw error
+        }
+        await tmux.kill()
+        return result
+    }
+
     /// Starts `bash` in a detached session of `width` x `height`.
-    func start(width: Int, height: Int) async throws {
+    private func start(width: Int, height: Int) async throws {
         // tmux leaves its server running, holding every descriptor it inherits; Foundation's Process
         // would then never see the client exit. Spawn it with every descriptor above stderr closed.
         let arguments = [
@@ -52,8 +68,19 @@ struct Tmux {
         throw Failure(description: "no \(what) within \(timeout); the screen:\n\(last)")
     }
 
-    func kill() async {
+    private func kill() async {
         _ = try? await Self.spawnDetached(["/usr/bin/tmux", "-L", socket, "kill-server"])
+    }
+
+    /// Whether this test's tmux server is gone within `timeout` (it must be once ``with(width:height:_:)``
+    /// returned; it takes a moment to exit after kill-server).
+    func serverGone(within timeout: Duration = .seconds(5)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await Self.spawnDetached(["/usr/bin/tmux", "-L", socket, "has-session"])) != 0 { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 
     /// Runs a program with no descriptor but /dev/null on 0-2 and waits for it (not for what it leaves).
@@ -73,10 +100,22 @@ struct Tmux {
                 for descriptor in open ?? [] where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
                     posix_spawn_file_actions_addclose(&actions, descriptor)
                 }
+                // The test's threads block most signals, and a child inherits that mask: a tmux server
+                // (and its bash) that cannot receive SIGHUP or SIGCHLD answers kill-server and stays.
+                var attributes = posix_spawnattr_t()
+                posix_spawnattr_init(&attributes)
+                defer { posix_spawnattr_destroy(&attributes) }
+                var none = sigset_t()
+                sigemptyset(&none)
+                posix_spawnattr_setsigmask(&attributes, &none)
+                var all = sigset_t()
+                sigfillset(&all)
+                posix_spawnattr_setsigdefault(&attributes, &all)
+                posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
                 var argv = arguments.map { strdup($0) } + [nil]
                 defer { for pointer in argv { free(pointer) } }
                 var pid: pid_t = 0
-                let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+                let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
                 guard spawned == 0 else {
                     continuation.resume(throwing: Failure(description: "cannot start \(arguments[0]): \(spawned)"))
                     return

@@ -1,11 +1,20 @@
 import Foundation
 
-/// A blocking HTTP/1.1 GET over a plain socket: enough to check prismd's endpoints in tests without
-/// pulling an HTTP client library in.
+/// An HTTP/1.1 GET over a plain socket: enough to check prismd's endpoints in tests without pulling
+/// an HTTP client library in. The socket calls block, so they run on a dispatch queue, not on one of
+/// the few threads Swift concurrency runs the tests on.
 enum HTTPGet {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    static func fetch(host: String, port: Int, path: String) throws -> (status: Int, body: String) {
+    static func fetch(host: String, port: Int, path: String) async throws -> (status: Int, body: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try blockingFetch(host: host, port: port, path: path) })
+            }
+        }
+    }
+
+    private static func blockingFetch(host: String, port: Int, path: String) throws -> (status: Int, body: String) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed") }
         defer { close(descriptor) }

@@ -41,6 +41,25 @@ struct TestServer {
         throw TestServerError.didNotStart
     }
 
+    /// A server for `body`, stopped afterwards whatever happens, so that a failing check does not leave
+    /// a daemon serving for the rest of the run. `body` may stop it itself (to test stopping).
+    static func with<Result>(
+        _ namespaces: [NamespaceConfiguration]? = nil, dataDirectory: String? = nil,
+        _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
+        let server = try await start(namespaces, dataDirectory: dataDirectory)
+        let result: Result
+        do {
+            result = try await body(server)
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+        try await server.stop()
+        return result
+    }
+
+    /// Shuts the daemon down gracefully and waits for it; stopping a stopped server does nothing.
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
@@ -51,8 +70,8 @@ struct TestServer {
     }
 
     /// GET on the HTTP endpoint: status and body.
-    func http(_ path: String) throws -> (status: Int, body: String) {
-        try HTTPGet.fetch(host: "127.0.0.1", port: addresses.http.port, path: path)
+    func http(_ path: String) async throws -> (status: Int, body: String) {
+        try await HTTPGet.fetch(host: "127.0.0.1", port: addresses.http.port, path: path)
     }
 }
 
