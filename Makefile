@@ -50,7 +50,7 @@ bench-api: deps
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
-## Regenerates Sources/PrismAPI from proto/ (needs protobuf-compiler and libprotobuf-dev).
+## Regenerates Sources/PrismAPI/Generated from proto/ (needs protobuf-compiler and libprotobuf-dev).
 proto:
 	@scripts/install-deps.sh protobuf-compiler libprotobuf-dev
 	scripts/generate-proto.sh

@@ -100,12 +100,18 @@ let package = Package(
         .executableTarget(
             name: "prismd",
             dependencies: [
-                "PrismServer", "PrismAPI",
+                "PrismServer", "PrismAPI", "PrismCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .systemLibrary(name: "CNcursesW", path: "Sources/CNcursesW", providers: [.apt(["libncurses-dev"])]),
+        // What the command-line tools share: main() with Prism's exit codes, durations, the server default.
+        .target(
+            name: "PrismCommandLine",
+            dependencies: [
+                "PrismAPI", "PrismClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // prism-top as a library: model, reducer, render to a cell grid, batch writers, the ncurses screen.
         .target(
             name: "PrismTop",
@@ -117,14 +123,14 @@ let package = Package(
         .executableTarget(
             name: "prism-top",
             dependencies: [
-                "PrismTop", "PrismFilter",
+                "PrismTop", "PrismFilter", "PrismCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "prism",
             dependencies: [
-                "PrismFilter", "PrismClient",
+                "PrismFilter", "PrismClient", "PrismCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -134,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "prism-iot-sim",
             dependencies: [
-                "PrismSimulator", "PrismClient", "PrismAPI",
+                "PrismSimulator", "PrismClient", "PrismAPI", "PrismCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]

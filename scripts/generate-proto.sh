@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Sources/PrismAPI from proto/ (run by `make proto`; the output is committed, so builds never
+# Regenerates Sources/PrismAPI/Generated from proto/ (run by `make proto`; the output is committed, so builds never
 # need protoc). Uses Debian's protoc (protobuf-compiler, libprotobuf-dev for the well-known types) and
 # the protoc-gen-swift / protoc-gen-grpc-swift-2 plugins built from the project's package versions.
 set -euo pipefail
@@ -10,7 +10,8 @@ swift build -c release --package-path scripts/proto-plugins --scratch-path "$scr
 swift build -c release --package-path scripts/proto-plugins --scratch-path "$scratch" --product protoc-gen-grpc-swift-2
 bin="$scratch/release"
 
-output=Sources/PrismAPI
+# Only generated code lives here; the hand-written helpers are in Sources/PrismAPI/Support and Conversions.
+output=Sources/PrismAPI/Generated
 mkdir -p "$output"
 rm -f "$output"/*.pb.swift "$output"/*.grpc.swift
 mapfile -t protos < <(find proto -name '*.proto' | sort)

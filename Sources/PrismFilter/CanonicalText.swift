@@ -49,7 +49,7 @@ extension FilterExpression: CustomStringConvertible {
     }
 }
 
-extension Predicate: CustomStringConvertible {
+extension FilterPredicate: CustomStringConvertible {
     /// `path op operand` in canonical text.
     public var description: String {
         var output = path.description

@@ -72,7 +72,7 @@ struct CompiledFilter: Sendable {
     }
 
     private static func compile(
-        _ predicate: Predicate, limits: FilterLimits, regexes: [String: LinearRegex]
+        _ predicate: FilterPredicate, limits: FilterLimits, regexes: [String: LinearRegex]
     ) throws(FilterError) -> Node {
         let reference: FieldReference =
             predicate.path.isIdentity

@@ -4,7 +4,7 @@
 public indirect enum FilterExpression: Hashable, Sendable {
     /// `true` or `false`; the empty filter is `.constant(true)`.
     case constant(Bool)
-    case predicate(Predicate)
+    case predicate(FilterPredicate)
     case not(FilterExpression)
     /// Two or more operands, all of which must hold.
     case and([FilterExpression])
@@ -12,13 +12,13 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case or([FilterExpression])
 
     /// Every predicate in the tree, left to right.
-    public var predicates: [Predicate] {
-        var found: [Predicate] = []
+    public var predicates: [FilterPredicate] {
+        var found: [FilterPredicate] = []
         collectPredicates(into: &found)
         return found
     }
 
-    private func collectPredicates(into found: inout [Predicate]) {
+    private func collectPredicates(into found: inout [FilterPredicate]) {
         switch self {
         case .constant: break
         case .predicate(let predicate): found.append(predicate)
@@ -40,7 +40,7 @@ public indirect enum FilterExpression: Hashable, Sendable {
 }
 
 /// One test of one field: `floor >= 2`, `kind in ["valve", "relay"]`, `note not exists`.
-public struct Predicate: Hashable, Sendable {
+public struct FilterPredicate: Hashable, Sendable {
     public var path: FieldPath
     public var op: PredicateOperator
     public var operand: Operand

@@ -90,7 +90,7 @@ struct MapFormParser {
         var op = named ?? .equal
         if named == nil, operand == .none { op = .exists }
         if named == .exists, case .scalar(.bool(false)) = member.value.kind { op = .notExists }
-        return .predicate(Predicate(path: path, op: op, operand: operand))
+        return .predicate(FilterPredicate(path: path, op: op, operand: operand))
     }
 
     private mutating func countPredicate(at location: SourceLocation) throws(FilterError) {

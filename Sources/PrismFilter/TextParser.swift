@@ -114,7 +114,7 @@ struct TextParser {
                 guard token.kind == .rightParen else { throw unexpected(expecting: "')' after the path") }
                 try advance()
                 try countPredicate(at: location)
-                return .predicate(Predicate(path: path, op: .exists, operand: .none))
+                return .predicate(FilterPredicate(path: path, op: .exists, operand: .none))
             case let keyword? where Self.keywords.contains(keyword):
                 throw FilterError(
                     .syntax,
@@ -202,14 +202,14 @@ struct TextParser {
             let symbol = token.text
             try advance()
             let operand = try parseComparisonOperand(after: symbol)
-            return .predicate(Predicate(path: path, op: comparison, operand: operand))
+            return .predicate(FilterPredicate(path: path, op: comparison, operand: operand))
         }
         guard let word = token.keyword else {
             // A bare path, followed by and/or/')'/end: it means `path == true`.
-            return .predicate(Predicate(path: path, op: .equal, operand: .value(.bool(true))))
+            return .predicate(FilterPredicate(path: path, op: .equal, operand: .value(.bool(true))))
         }
         if word == "and" || word == "or" {
-            return .predicate(Predicate(path: path, op: .equal, operand: .value(.bool(true))))
+            return .predicate(FilterPredicate(path: path, op: .equal, operand: .value(.bool(true))))
         }
         var negated = false
         if word == "not" {
@@ -222,7 +222,7 @@ struct TextParser {
         let op = try parseOperatorWord()
         let operand = try parseWordOperand(for: op)
         let final = negated ? op.negated! : op
-        return .predicate(Predicate(path: path, op: final, operand: operand))
+        return .predicate(FilterPredicate(path: path, op: final, operand: operand))
     }
 
     private mutating func parseOperatorWord() throws(FilterError) -> PredicateOperator {

@@ -84,7 +84,7 @@ struct LuaFilter: Equatable {
 
         /// The positive test's name and operand tokens; `(nil, [])` for a test that is always false;
         /// `nil` when Lua cannot decide it exactly.
-        static func test(_ predicate: Predicate) -> (String?, [String])? {
+        static func test(_ predicate: FilterPredicate) -> (String?, [String])? {
             switch (predicate.op.positive, predicate.operand) {
             case (.exists, _):
                 return ("exists", [])

@@ -89,7 +89,7 @@ struct RandomFilters {
         }
     }
 
-    mutating func predicate() -> Predicate {
+    mutating func predicate() -> FilterPredicate {
         let key = Self.keys.randomElement(using: &random)!
         let path: FieldPath
         switch Int.random(in: 0..<10, using: &random) {
@@ -101,26 +101,26 @@ struct RandomFilters {
         let ops = PredicateOperator.allCases
         let op = ops.randomElement(using: &random)!
         switch op.positive {
-        case .exists: return Predicate(path: path, op: op, operand: .none)
+        case .exists: return FilterPredicate(path: path, op: op, operand: .none)
         case .in:
-            return Predicate(
+            return FilterPredicate(
                 path: path, op: op,
                 operand: .list(
                     (0..<Int.random(in: 0...4, using: &random)).map { _ in RandomMetadata.scalar(using: &random) }))
         case .startsWith, .endsWith:
             let text = ["s", "sen", "", "HQ", "r", "1", "dev-1"].randomElement(using: &random)!
-            return Predicate(path: path, op: op, operand: .value(.string(text)))
+            return FilterPredicate(path: path, op: op, operand: .value(.string(text)))
         case .matches:
             let pattern = ["^s", "or$", "(?i)hq", "^dev-1\\d$", "\\d", "^$", "a|b"].randomElement(using: &random)!
-            return Predicate(path: path, op: op, operand: .value(.string(pattern)))
+            return FilterPredicate(path: path, op: op, operand: .value(.string(pattern)))
         case .contains:
-            return Predicate(path: path, op: op, operand: .value(RandomMetadata.scalar(using: &random)))
+            return FilterPredicate(path: path, op: op, operand: .value(RandomMetadata.scalar(using: &random)))
         default:
             if Int.random(in: 0..<4, using: &random) == 0, op != .notEqual || Bool.random(using: &random) {
                 let version = DottedVersion(["1.10", "2", "1.9.9", "v2.0.1"].randomElement(using: &random)!)!
-                return Predicate(path: path, op: op, operand: .version(version))
+                return FilterPredicate(path: path, op: op, operand: .version(version))
             }
-            return Predicate(path: path, op: op, operand: .value(RandomMetadata.scalar(using: &random)))
+            return FilterPredicate(path: path, op: op, operand: .value(RandomMetadata.scalar(using: &random)))
         }
     }
 }

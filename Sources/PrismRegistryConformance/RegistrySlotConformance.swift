@@ -200,7 +200,7 @@ public enum RegistrySlotConformance {
             repeat {
                 let page = try await slot.enumerate(
                     EnumerationQuery(
-                        limit: 3, cursor: cursor, sort: SortOrder(path: ["floor"], descending: descending)),
+                        limit: 3, cursor: cursor, sort: EnumerationOrder(path: ["floor"], descending: descending)),
                     now: start)
                 names += page.identities.map(\.name)
                 cursor = page.nextCursor

@@ -84,7 +84,7 @@ struct SQLFilter {
         }
 
         /// The positive form's condition (true exactly when the reference evaluator says so), or `nil`.
-        mutating func positiveCondition(_ predicate: Predicate) -> String? {
+        mutating func positiveCondition(_ predicate: FilterPredicate) -> String? {
             guard let field = field(predicate.path) else { return nil }
             switch (predicate.op.positive, predicate.operand) {
             case (.exists, _):

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import PrismAPI
 import PrismClient
+import PrismCommandLine
 import PrismSimulator
 
 @main
@@ -26,9 +27,11 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "How many devices.") var devices = 100
     @Option(help: "prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).") var server: String?
     @Option(help: "The namespace the devices register in.") var namespace = "iot"
-    @Option(help: ArgumentHelp("How often each device heartbeats.", valueName: "duration"), transform: parseDuration)
+    @Option(
+        help: ArgumentHelp("How often each device heartbeats.", valueName: "duration"),
+        transform: DurationArgument.parse)
     var heartbeat: Duration = .seconds(5)
-    @Option(help: ArgumentHelp("Each device's TTL.", valueName: "duration"), transform: parseDuration)
+    @Option(help: ArgumentHelp("Each device's TTL.", valueName: "duration"), transform: DurationArgument.parse)
     var ttl: Duration = .seconds(15)
     @Option(help: "Share of devices silent at any time (long enough to expire), 0 to 0.5.") var churn = 0.02
     @Option(
@@ -43,11 +46,11 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("nats-prefix"), help: "Subject prefix prismd's NATS slot uses.")
     var natsPrefix = "prism.multicast"
     @Option(help: "Fleet seed: the same seed gives the same devices.") var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("Stop after this long.", valueName: "duration"), transform: parseDuration)
+    @Option(help: ArgumentHelp("Stop after this long.", valueName: "duration"), transform: DurationArgument.parse)
     var duration: Duration?
     @Option(
         name: .customLong("status-every"), help: ArgumentHelp("Status line interval.", valueName: "duration"),
-        transform: parseDuration)
+        transform: DurationArgument.parse)
     var statusEvery: Duration = .seconds(5)
     @Option(help: "gRPC connections to prismd (default: one per 2,500 devices, at most 4).") var connections: Int?
 
@@ -81,7 +84,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let server = self.server ?? ProcessInfo.processInfo.environment["PRISM_SERVER"] ?? PrismClient.defaultServer
+        let server = self.server ?? ServerArgument.server
         let settings = SimulatorSettings(
             devices: devices, server: server, namespace: namespace, heartbeat: heartbeat, ttl: ttl, churn: churn,
             via: settingsVia,
@@ -93,7 +96,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             await simulator.stop()
             throw ExitFailure("cannot start the fleet: \(error)")
         }
-        Self.printError(
+        printError(
             "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(server), "
                 + "commands via \(via.rawValue); Ctrl-C stops")
         let status = Task { await Self.printStatus(of: simulator, every: statusEvery) }
@@ -102,9 +105,9 @@ struct SimulatorCommand: AsyncParsableCommand {
         status.cancel()
         ready.cancel()
         Self.printStatusLine(simulator.counters.snapshot(), devices: devices, previous: nil, interval: .zero)
-        Self.printError("prism-iot-sim: \(reason); unregistering \(devices) devices")
+        printError("prism-iot-sim: \(reason); unregistering \(devices) devices")
         let unregistered = await simulator.stop()
-        Self.printError("prism-iot-sim: unregistered \(unregistered) of \(devices) devices")
+        printError("prism-iot-sim: unregistered \(unregistered) of \(devices) devices")
     }
 
     /// One line once every device has registered at least once: what scripts wait for (the status
@@ -135,17 +138,6 @@ struct SimulatorCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(line.utf8))
     }
 
-    static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    static func parseDuration(_ text: String) throws -> Duration {
-        do {
-            return try DurationText.parse(text)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
 }
 
 /// Prints its message and exits 1.

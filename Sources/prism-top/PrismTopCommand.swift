@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrismCommandLine
 import PrismFilter
 import PrismTop
 
@@ -16,16 +17,16 @@ struct PrismTopCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "prismd's gRPC address (or $PRISM_SERVER).")
-    var server = ProcessInfo.processInfo.environment["PRISM_SERVER"] ?? "127.0.0.1:8980"
+    var server = ServerArgument.server
 
     @Option(help: "The namespace whose identities and multicasts are followed (or $PRISM_NAMESPACE).")
-    var namespace = ProcessInfo.processInfo.environment["PRISM_NAMESPACE"] ?? "default"
+    var namespace = ServerArgument.namespace()
 
     @Option(name: .customShort("d"), help: "Seconds between refreshes (at least 0.25).")
     var delay = 1.0
 
-    @Option(help: "The view to start in: patterns, identities or multicast.")
-    var view = "patterns"
+    @Option(help: "The view to start in.")
+    var view: TopView = .patterns
 
     @Option(help: "The column to sort the starting view by (its title, e.g. identities or ttl).")
     var sort: String?
@@ -45,38 +46,17 @@ struct PrismTopCommand: AsyncParsableCommand {
     @Option(name: .customShort("n"), help: "Batch mode: print N frames, one per refresh, then exit.")
     var iterations: Int?
 
-    @Option(help: "Batch output: text or json.")
-    var output = "text"
+    @Option(help: "Batch output.")
+    var output: BatchFormat = .text
 
-    @Option(help: "With --once or -n: exit 1 when a namespace is at least this bad (degraded or unhealthy).")
-    var failOn: String?
+    @Option(help: "With --once or -n: exit 1 when a namespace is at least this bad.")
+    var failOn: FailOn?
 
-    /// ArgumentParser exits 64 on usage errors; prism-top promises 2, as the prism CLI does.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            exit(withError: ExitCode(2))
-        }
-    }
+    static func main() async { await CommandLineMain.run(Self.self) }
 
     func validate() throws {
         guard delay >= 0.25 else { throw ValidationError("-d must be at least 0.25 seconds, got \(delay)") }
-        guard TopView(rawValue: view) != nil else {
-            throw ValidationError("--view must be patterns, identities or multicast, got '\(view)'")
-        }
-        guard BatchFormat(rawValue: output) != nil else { throw ValidationError("--output must be text or json") }
         if let iterations, iterations < 1 { throw ValidationError("-n must be at least 1") }
-        if let failOn, !["degraded", "unhealthy"].contains(failOn) {
-            throw ValidationError("--fail-on must be degraded or unhealthy, got '\(failOn)'")
-        }
         if !filter.isEmpty {
             do {
                 _ = try Filter(filter)
@@ -107,7 +87,7 @@ struct PrismTopCommand: AsyncParsableCommand {
         let plain = ascii || !CursesScreen.localeIsUTF8
         var state = TopState(
             server: server, namespace: namespace, interval: delay, now: Date().timeIntervalSince1970,
-            view: TopView(rawValue: view) ?? .patterns, filter: filter, ascii: plain,
+            view: view, filter: filter, ascii: plain,
             color: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false)
         if let sort {
             guard let index = TopColumns.index(of: sort, in: state.view) else {
@@ -123,14 +103,24 @@ struct PrismTopCommand: AsyncParsableCommand {
             return
         }
         let outcome = await BatchRunner.run(
-            state: state, source: source, format: BatchFormat(rawValue: output) ?? .text,
-            iterations: once ? 1 : iterations, failOn: failOn.flatMap { HealthLevel(rawValue: $0.uppercased()) })
+            state: state, source: source, format: output,
+            iterations: once ? 1 : iterations, failOn: failOn?.level)
         switch outcome {
         case .ok: return
         case .unhealthy: throw ExitCode(1)
         case .unreachable(let reason):
-            FileHandle.standardError.write(Data("prism-top: cannot reach prismd at \(server): \(reason)\n".utf8))
+            printError("prism-top: cannot reach prismd at \(server): \(reason)")
             throw ExitCode(3)
         }
     }
 }
+
+/// How bad a namespace must be for `--fail-on` to exit 1.
+enum FailOn: String, CaseIterable, ExpressibleByArgument {
+    case degraded, unhealthy
+
+    var level: HealthLevel { self == .degraded ? .degraded : .unhealthy }
+}
+
+extension TopView: ExpressibleByArgument {}
+extension BatchFormat: ExpressibleByArgument {}

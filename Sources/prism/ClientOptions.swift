@@ -2,15 +2,16 @@ import ArgumentParser
 import Foundation
 import GRPCCore
 import PrismClient
+import PrismCommandLine
 
 /// Where to send a command and how to print its answer.
 struct ClientOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp("prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).", valueName: "host:port"))
-    var server: String = ProcessInfo.processInfo.environment["PRISM_SERVER"] ?? PrismClient.defaultServer
+    var server: String = ServerArgument.server
 
     @Option(help: ArgumentHelp("Namespace (default $PRISM_NAMESPACE or \"default\").", valueName: "name"))
-    var namespace: String = ProcessInfo.processInfo.environment["PRISM_NAMESPACE"] ?? "default"
+    var namespace: String = ServerArgument.namespace()
 
     @Flag(help: "Print JSON with the API's field names instead of a table.")
     var json = false
@@ -44,9 +45,5 @@ enum CommandFailure {
     static func invalid(_ message: String) -> ExitCode {
         printError("prism: \(message)")
         return invalidInput
-    }
-
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrismCommandLine
 import PrismFilter
 
 /// Reporting filter errors the same way in every command: the diagnostic with its caret on stderr
@@ -18,9 +19,5 @@ enum FilterDiagnostics {
     static func fail(_ message: String) -> ExitCode {
         printError(message)
         return invalidInput
-    }
-
-    static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PrismClient
+import PrismCommandLine
 
 struct RegisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PrismAPI
 import PrismClient
+import PrismCommandLine
 
 struct MulticastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrismCommandLine
 
 @main
 struct Prism: AsyncParsableCommand {
@@ -22,21 +23,5 @@ struct Prism: AsyncParsableCommand {
         ]
     )
 
-    /// ArgumentParser exits 64 on usage errors; Prism promises 2, like the invalid-input errors the
-    /// commands report themselves.
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = exitCode(for: error)
-            guard code == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            exit(withError: ExitCode(2))
-        }
-    }
+    static func main() async { await CommandLineMain.run(Self.self) }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PrismAPI
 import PrismClient
+import PrismCommandLine
 
 struct SubscribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,7 +34,7 @@ struct SubscribeCommand: AsyncParsableCommand {
     func run() async throws {
         try await client.run { client in
             let messages = try await client.subscribe(identities)
-            CommandFailure.printError("subscribed to \(identities.joined(separator: ", "))")
+            printError("subscribed to \(identities.joined(separator: ", "))")
             var received = 0
             for try await message in messages {
                 if self.client.json {
@@ -49,7 +50,7 @@ struct SubscribeCommand: AsyncParsableCommand {
                     } catch let error as PrismClientError {
                         // The sender stopped waiting (its timeout passed): say so and keep receiving.
                         guard case .rejected(let code, let reason) = error, code == .notFound else { throw error }
-                        CommandFailure.printError("prism: ack of \(message.messageID) too late: \(reason)")
+                        printError("prism: ack of \(message.messageID) too late: \(reason)")
                     }
                 }
                 received += 1
@@ -79,7 +80,7 @@ struct WatchCommand: AsyncParsableCommand {
         let filterText = try filter.text()
         try await client.run { client in
             let events = try await client.watch(filter: filterText, startRevision: fromRevision)
-            CommandFailure.printError("watching namespace \(self.client.namespace)")
+            printError("watching namespace \(self.client.namespace)")
             var received = 0
             for try await event in events {
                 if self.client.json {

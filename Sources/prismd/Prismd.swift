@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PrismAPI
+import PrismCommandLine
 import PrismServer
 
 @main
@@ -103,9 +104,5 @@ struct Prismd: AsyncParsableCommand {
             printError("prismd: invalid config: \(error)")
             throw ExitCode(2)
         }
-    }
-
-    private func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }

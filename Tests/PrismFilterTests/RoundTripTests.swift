@@ -18,27 +18,29 @@ struct RoundTripTests {
             }
         }
 
-        mutating func predicate() -> Predicate {
+        mutating func predicate() -> FilterPredicate {
             let path =
                 Int.random(in: 0..<8, using: &random) == 0
                 ? FieldPath.identity
                 : FieldPath((0..<Int.random(in: 1...3, using: &random)).map { _ in key() })
             switch Int.random(in: 0..<7, using: &random) {
-            case 0: return Predicate(path: path, op: .exists, operand: .none)
-            case 1: return Predicate(path: path, op: .notExists, operand: .none)
+            case 0: return FilterPredicate(path: path, op: .exists, operand: .none)
+            case 1: return FilterPredicate(path: path, op: .notExists, operand: .none)
             case 2:
-                return Predicate(path: path, op: [.in, .notIn].randomElement(using: &random)!, operand: .list(list()))
+                return FilterPredicate(
+                    path: path, op: [.in, .notIn].randomElement(using: &random)!, operand: .list(list()))
             case 3:
                 let op: PredicateOperator = [.startsWith, .notEndsWith, .matches, .notContains].randomElement(
                     using: &random)!
-                return Predicate(path: path, op: op, operand: .value(.string(op == .matches ? "^a.c$" : string())))
+                return FilterPredicate(
+                    path: path, op: op, operand: .value(.string(op == .matches ? "^a.c$" : string())))
             case 4:
                 let version = DottedVersion(["1.10.2", "2", "v3.0.1", "0.0.1"].randomElement(using: &random)!)!
-                return Predicate(path: path, op: .lessOrEqual, operand: .version(version))
+                return FilterPredicate(path: path, op: .lessOrEqual, operand: .version(version))
             default:
                 let op: PredicateOperator = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
                     .randomElement(using: &random)!
-                return Predicate(path: path, op: op, operand: .value(scalar()))
+                return FilterPredicate(path: path, op: op, operand: .value(scalar()))
             }
         }
 

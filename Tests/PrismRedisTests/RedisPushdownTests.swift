@@ -151,7 +151,8 @@ struct RedisPushdownTests {
         repeat {
             let page = try await registry.enumerate(
                 EnumerationQuery(
-                    filter: filter, limit: 97, cursor: cursor, sort: SortOrder(path: nil, descending: descending),
+                    filter: filter, limit: 97, cursor: cursor,
+                    sort: EnumerationOrder(path: nil, descending: descending),
                     includeMetadata: false),
                 now: Self.now)
             #expect(page.totalCount == expected.count)

@@ -97,7 +97,7 @@ struct MemoryEnumerationTests {
                         let page = try await slot.enumerate(
                             EnumerationQuery(
                                 filter: filter, limit: limit, cursor: cursor,
-                                sort: SortOrder(path: nil, descending: descending)),
+                                sort: EnumerationOrder(path: nil, descending: descending)),
                             now: now)
                         let expected = model.page(
                             filter: filter, after: cursor?.name, descending: descending, limit: limit, now: now)

@@ -51,14 +51,14 @@ extension Coordinator {
         return page
     }
 
-    static func sortOrder(_ field: String?, descending: Bool) throws(RegistryError) -> SortOrder {
+    static func sortOrder(_ field: String?, descending: Bool) throws(RegistryError) -> EnumerationOrder {
         guard let field, !field.isEmpty, field != "@id", field != "identity" else {
-            return SortOrder(path: nil, descending: descending)
+            return EnumerationOrder(path: nil, descending: descending)
         }
         let path = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !path.contains(where: \.isEmpty) else {
             throw RegistryError(.invalidArgument, "invalid sort field '\(field)': expected a dotted metadata path")
         }
-        return SortOrder(path: path, descending: descending)
+        return EnumerationOrder(path: path, descending: descending)
     }
 }

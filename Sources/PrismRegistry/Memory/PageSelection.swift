@@ -23,13 +23,13 @@ public struct PageSelection {
         static func == (lhs: Ranked, rhs: Ranked) -> Bool { !(lhs < rhs) && !(rhs < lhs) }
     }
 
-    let order: SortOrder
+    let order: EnumerationOrder
     let cursor: EnumerationCursor?
     let limit: Int
     /// Holds up to limit + 1 entries; the extra one tells whether there is a next page.
     private var heap = Heap<Ranked>()
 
-    public init(order: SortOrder, cursor: EnumerationCursor?, limit: Int) {
+    public init(order: EnumerationOrder, cursor: EnumerationCursor?, limit: Int) {
         self.order = order
         self.cursor = cursor
         self.limit = limit

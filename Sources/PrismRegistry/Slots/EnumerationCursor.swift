@@ -35,7 +35,7 @@ public struct EnumerationCursor: Sendable, Hashable {
 
     /// Where an identity with this sort value and name falls relative to the cursor, in `order`:
     /// true when it comes strictly after.
-    public func precedes(sortValue other: Value?, name otherName: String, in order: SortOrder) -> Bool {
+    public func precedes(sortValue other: Value?, name otherName: String, in order: EnumerationOrder) -> Bool {
         var comparison = order.path == nil ? 0 : Value.sortOrder(sortValue, other)
         if comparison == 0 { comparison = name < otherName ? -1 : (name == otherName ? 0 : 1) }
         return order.descending ? comparison > 0 : comparison < 0

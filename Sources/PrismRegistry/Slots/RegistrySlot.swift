@@ -73,12 +73,12 @@ public struct EnumerationQuery: Sendable {
     public var limit: Int
     /// Where the previous page ended (``EnumerationPage/nextCursor``), or `nil` for the first page.
     public var cursor: EnumerationCursor?
-    public var sort: SortOrder
+    public var sort: EnumerationOrder
     /// Whether the page carries metadata (leaving it out makes large listings cheaper).
     public var includeMetadata: Bool
 
     public init(
-        filter: Filter? = nil, limit: Int = 100, cursor: EnumerationCursor? = nil, sort: SortOrder = .byIdentity,
+        filter: Filter? = nil, limit: Int = 100, cursor: EnumerationCursor? = nil, sort: EnumerationOrder = .byIdentity,
         includeMetadata: Bool = true
     ) {
         self.filter = filter
@@ -90,7 +90,7 @@ public struct EnumerationQuery: Sendable {
 }
 
 /// The order of an enumeration: by identity name, or by a metadata field with the name breaking ties.
-public struct SortOrder: Sendable, Hashable {
+public struct EnumerationOrder: Sendable, Hashable {
     /// The metadata path to sort by; `nil` sorts by identity name.
     public var path: [String]?
     public var descending: Bool
@@ -100,7 +100,7 @@ public struct SortOrder: Sendable, Hashable {
         self.descending = descending
     }
 
-    public static let byIdentity = SortOrder(path: nil)
+    public static let byIdentity = EnumerationOrder(path: nil)
 }
 
 /// One page of an enumeration.
