@@ -7,7 +7,7 @@ DEBIAN_PACKAGES ?= libsqlite3-dev libhiredis-dev libnats-dev libncurses-dev pyth
 BENCH_ARGS ?=
 FUZZ_SECONDS ?= 120
 
-.PHONY: all deps build test lint format bench bench-api fuzz demo proto clean
+.PHONY: all deps build build-minimal test lint format bench bench-api fuzz demo proto clean
 
 all: build
 
@@ -30,6 +30,11 @@ lint:
 
 format:
 	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests Fuzz
+
+## PrismServer without its optional backends (package traits Redis and NATS off): what an embedder
+## that wants only memory and SQLite builds. Its own scratch folder, since traits change the flags.
+build-minimal:
+	$(SWIFT) build --disable-default-traits --target PrismServer --scratch-path .build-minimal
 
 ## Benchmarks run on a release build; each scenario prints one JSON object.
 bench: deps
@@ -61,4 +66,4 @@ demo: deps
 	demo/run.sh
 
 clean:
-	rm -rf .build .build-fuzz .build-proto
+	rm -rf .build .build-fuzz .build-proto .build-minimal

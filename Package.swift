@@ -19,6 +19,13 @@ let package = Package(
         .executable(name: "prism-top", targets: ["prism-top"]),
         .executable(name: "prism-iot-sim", targets: ["prism-iot-sim"]),
     ],
+    // The shared backends are optional in PrismServer, so that an embedder can build a server with only
+    // memory and SQLite (no hiredis, no libnats): `.package(..., traits: [])`. prismd and the tests use both.
+    traits: [
+        .trait(name: "Redis", description: "The Redis registry backend (hiredis) in PrismServer."),
+        .trait(name: "NATS", description: "The NATS messaging backend (libnats) in PrismServer."),
+        .default(enabledTraits: ["Redis", "NATS"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -71,7 +78,9 @@ let package = Package(
         .target(
             name: "PrismServer",
             dependencies: [
-                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite", "PrismRedis", "PrismNATS",
+                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite",
+                .target(name: "PrismRedis", condition: .when(traits: ["Redis"])),
+                .target(name: "PrismNATS", condition: .when(traits: ["NATS"])),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

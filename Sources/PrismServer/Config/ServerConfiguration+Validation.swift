@@ -96,6 +96,7 @@ extension RegistryBackendConfiguration {
         case .sqlite(let path):
             if path?.isEmpty == true { throw refuse("path", "expected a directory, found nothing") }
         case .redis(let address, let connections):
+            guard BackendSupport.redis else { throw refuse("backend", BackendSupport.missing(.redis)) }
             guard address.port != 0 else { throw refuse("address", "'\(address)' needs a port other than 0") }
             guard Self.connectionsRange.contains(connections) else {
                 throw refuse("connections", "\(connections) is outside \(Self.connectionsRange)")
@@ -109,6 +110,7 @@ extension MessagingBackendConfiguration {
         switch self {
         case .inproc: break
         case .nats(let servers, let prefix):
+            guard BackendSupport.nats else { throw refuse("backend", BackendSupport.missing(.nats)) }
             guard !servers.isEmpty else { throw refuse("servers", "give at least one NATS server") }
             for (index, url) in servers.enumerated() where Self.natsServerURL(url) == nil {
                 throw refuse("servers[\(index)]", "'\(url)' is not a NATS server URL such as nats://127.0.0.1:4222")
@@ -130,5 +132,25 @@ extension MessagingBackendConfiguration {
             !text.contains("://") || text.hasPrefix("nats://") || text.hasPrefix("tls://")
         else { return nil }
         return text.contains("://") ? text : "nats://" + text
+    }
+}
+
+/// Which optional backends this build of PrismServer has (package traits `Redis` and `NATS`).
+public enum BackendSupport {
+    #if Redis
+        public static let redis = true
+    #else
+        public static let redis = false
+    #endif
+    #if NATS
+        public static let nats = true
+    #else
+        public static let nats = false
+    #endif
+
+    enum Optional: String { case redis = "Redis", nats = "NATS" }
+
+    static func missing(_ backend: Optional) -> String {
+        "this build of PrismServer has no \(backend.rawValue) support (package trait \(backend.rawValue))"
     }
 }

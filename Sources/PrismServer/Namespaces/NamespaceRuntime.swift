@@ -1,8 +1,14 @@
 import Foundation
-import PrismNATS
-import PrismRedis
+import PrismAPI
 import PrismRegistry
 import PrismSQLite
+
+#if NATS
+    import PrismNATS
+#endif
+#if Redis
+    import PrismRedis
+#endif
 
 /// One configured namespace while prismd runs: its coordinator, the database it may own, and the
 /// rate window that ListPatterns reports.
@@ -31,8 +37,7 @@ public final class NamespaceRuntime: Sendable {
             switch configuration.messaging {
             case .inproc: InProcessMessaging()
             case .nats(let servers, let subjectPrefix):
-                try NATSMessaging(
-                    .init(servers: servers, namespace: configuration.name, subjectPrefix: subjectPrefix))
+                try natsMessaging(servers: servers, namespace: configuration.name, subjectPrefix: subjectPrefix)
             }
         switch configuration.registry {
         case .memory:
@@ -41,9 +46,9 @@ public final class NamespaceRuntime: Sendable {
                 messaging: messaging)
             return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: nil)
         case .redis(let address, let connections):
-            let pool = RedisConnectionPool(.init(host: address.host, port: address.port, connections: connections))
             let coordinator = Coordinator(
-                settings: settings, registry: RedisRegistry(pool: pool, namespace: configuration.name),
+                settings: settings,
+                registry: try redisRegistry(address: address, connections: connections, namespace: configuration.name),
                 messaging: messaging)
             return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: nil)
         case .sqlite(let path):
@@ -62,6 +67,30 @@ public final class NamespaceRuntime: Sendable {
             let coordinator = Coordinator(settings: settings, registry: registry, messaging: messaging)
             return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: database)
         }
+    }
+
+    /// The shared backends exist only in a build with their package trait (both are on by default);
+    /// ``ServerConfiguration/validate(file:line:)`` refuses a configuration that names a missing one.
+    private static func redisRegistry(address: HostAndPort, connections: Int, namespace: String)
+        throws(RegistryError) -> any RegistrySlot
+    {
+        #if Redis
+            RedisRegistry(
+                pool: RedisConnectionPool(.init(host: address.host, port: address.port, connections: connections)),
+                namespace: namespace)
+        #else
+            throw RegistryError(.unavailable, BackendSupport.missing(.redis))
+        #endif
+    }
+
+    private static func natsMessaging(servers: [String], namespace: String, subjectPrefix: String)
+        throws(RegistryError) -> any MessagingSlot
+    {
+        #if NATS
+            try NATSMessaging(.init(servers: servers, namespace: namespace, subjectPrefix: subjectPrefix))
+        #else
+            throw RegistryError(.unavailable, BackendSupport.missing(.nats))
+        #endif
     }
 
     /// Prepares indexes, starts the coordinator (which sweeps what expired while prismd was down).
