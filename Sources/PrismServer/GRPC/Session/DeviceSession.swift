@@ -21,15 +21,19 @@ final class DeviceSession: Sendable {
 
     private struct State {
         var namespace: NamespaceRuntime?
-        /// The task forwarding each subscribed identity's messages into the queue.
-        var subscriptions: [String: Task<Void, Never>] = [:]
+        /// Each subscribed identity's subscription; cancelling one ends its forwarder.
+        var subscriptions: [String: MessageSubscription] = [:]
         var overflowed = false
     }
 
     private let state = Mutex(State())
+    /// New subscriptions, for the session's forwarder to read in a task of its own group.
+    private let newSubscriptions: AsyncStream<MessageSubscription>
+    private let subscriptionFeed: AsyncStream<MessageSubscription>.Continuation
 
     init(observer: CallObserver) {
         self.observer = observer
+        (newSubscriptions, subscriptionFeed) = AsyncStream.makeStream()
     }
 
     /// Runs the session until the client half-closes (a clean end), the client or its connection goes
@@ -54,6 +58,20 @@ final class DeviceSession: Sendable {
                 for try await request in requests { await self.handle(request) }
                 return .reader
             }
+            // Each subscription's messages flow into the queue from a child of this group, which ends
+            // when the subscription is cancelled (unregistered, or the session ending).
+            group.addTask {
+                await withDiscardingTaskGroup { forwarders in
+                    for await subscription in self.newSubscriptions {
+                        forwarders.addTask {
+                            for await inbound in subscription {
+                                self.send(.message(Prism_Registry_V1_SubscribedMessage(inbound)))
+                            }
+                        }
+                    }
+                }
+                return .forwarder
+            }
             // The reader ends first on a clean close: stop the subscriptions, then let the writer send
             // what is queued. Anything thrown (the client gone, a write failing) ends both.
             do {
@@ -71,7 +89,7 @@ final class DeviceSession: Sendable {
         }
     }
 
-    private enum Role: Sendable { case reader, writer }
+    private enum Role: Sendable { case reader, writer, forwarder }
 
     private func handle(_ request: Prism_Registry_V1_SessionRequest) async {
         var result = Prism_Registry_V1_SessionResult()
@@ -132,20 +150,13 @@ final class DeviceSession: Sendable {
     private func subscribe(_ identity: String, on runtime: NamespaceRuntime) async throws(RegistryError) -> Bool {
         if state.withLock({ $0.subscriptions[identity] != nil }) { return false }
         let subscription = try await runtime.coordinator.subscribe(to: [identity])
-        let forwarding = Task {
-            await withTaskCancellationHandler {
-                for await inbound in subscription {
-                    self.send(.message(Prism_Registry_V1_SubscribedMessage(inbound)))
-                }
-            } onCancel: {
-                subscription.cancel()
-            }
-        }
         let previous = state.withLock { state in
-            defer { state.subscriptions[identity] = forwarding }
+            defer { state.subscriptions[identity] = subscription }
             return state.subscriptions[identity]
         }
         previous?.cancel()
+        // After the session has ended nothing forwards it any more: end it at once.
+        if case .terminated = subscriptionFeed.yield(subscription) { subscription.cancel() }
         return true
     }
 
@@ -153,12 +164,14 @@ final class DeviceSession: Sendable {
         state.withLock { $0.subscriptions.removeValue(forKey: identity) }?.cancel()
     }
 
+    /// Ends every subscription, and the forwarder once their queued messages are through.
     private func endSubscriptions() {
-        let tasks = state.withLock { state in
+        subscriptionFeed.finish()
+        let subscriptions = state.withLock { state in
             defer { state.subscriptions = [:] }
             return Array(state.subscriptions.values)
         }
-        for task in tasks { task.cancel() }
+        for subscription in subscriptions { subscription.cancel() }
     }
 
     /// The session's namespace: the first request's, which every later request must share.
