@@ -183,7 +183,9 @@ public final class NATSMessaging: MessagingSlot {
         guard let replySubject = router.takeReplySubject(for: messageID) else {
             throw RegistryError(.notFound, "no message '\(messageID)' is awaiting an ack (already acked or timed out)")
         }
-        let headers = error.map { [(NATSHeaders.ackError, NATSHeaders.value($0, fallback: "error"))] } ?? []
+        let headers =
+            DeliveryResult.ackError(error).map { [(NATSHeaders.ackError, NATSHeaders.value($0, fallback: "error"))] }
+            ?? []
         let (status, flush) = await publisher.publish { connection in
             connection.publish(subject: replySubject, reply: nil, headers: headers, payload: reply)
         }

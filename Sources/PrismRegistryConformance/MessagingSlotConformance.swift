@@ -55,18 +55,7 @@ public enum MessagingSlotConformance {
 
     /// Runs the check called `name` on `pair`, then closes both slots, whether the check passed or not.
     public static func run(_ name: String, on pair: MessagingSlotPair) async throws {
-        guard let check = checks.first(where: { $0.name == name }) else {
-            Issue.record("no conformance check named '\(name)'")
-            await pair.close()
-            return
-        }
-        do {
-            try await check.run(pair)
-        } catch {
-            await pair.close()
-            throw error
-        }
-        await pair.close()
+        try await ConformanceRunner.run(name, among: checks, on: pair) { await $0.close() }
     }
 
     /// Subscribes the receiver to `identities` and acks, with `reply`, the messages `shouldAck` accepts.

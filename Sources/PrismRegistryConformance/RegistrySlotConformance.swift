@@ -32,18 +32,7 @@ public enum RegistrySlotConformance {
 
     /// Runs the check called `name` against `slot`, then closes it, whether the check passed or not.
     public static func run(_ name: String, on slot: any RegistrySlot) async throws {
-        guard let check = checks.first(where: { $0.name == name }) else {
-            Issue.record("no conformance check named '\(name)'")
-            await slot.close()
-            return
-        }
-        do {
-            try await check.run(slot)
-        } catch {
-            await slot.close()
-            throw error
-        }
-        await slot.close()
+        try await ConformanceRunner.run(name, among: checks, on: slot) { await $0.close() }
     }
 
     /// The time the checks treat as "now".

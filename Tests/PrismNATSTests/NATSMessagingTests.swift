@@ -13,8 +13,7 @@ struct NATSMessagingTests {
     func conformance(_ check: String) async throws {
         guard let server = SharedServers.nats() else { return }
         let pair = try NATSPair(server: server)
-        try await MessagingSlotConformance.run(
-            check, on: MessagingSlotPair(sender: pair.sender, receiver: pair.receiver, namespace: pair.namespace))
+        try await MessagingSlotConformance.run(check, on: pair.slots)
     }
 
     @Test("an identity without a NATS subject (`x.`, `a..b`) is refused on subscribe and FAILED on send")
@@ -28,7 +27,7 @@ struct NATSMessagingTests {
             #expect(error.code == .invalidArgument)
             #expect(error.message.contains("'trailing.'"))
         }
-        let results = await pair.sender.request(pair.messages(to: ["a..b"]), timeout: .seconds(30))
+        let results = await pair.sender.request(pair.slots.messages(to: ["a..b"]), timeout: .seconds(30))
         #expect(results.first?.status == .failed)
         #expect(results.first?.error?.contains("refused") == true)
         await pair.close()
@@ -46,13 +45,8 @@ struct NATSPair {
         receiver = try NATSMessaging(.init(servers: [server], namespace: namespace))
     }
 
-    func messages(to identities: [String]) -> [OutboundMessage] {
-        identities.enumerated().map { index, identity in
-            OutboundMessage(
-                identity: identity, messageID: "\(namespace)-\(index)", multicastID: "\(namespace)-mc",
-                namespace: namespace, payload: Array("hello \(identity)".utf8), contentType: "text/plain")
-        }
-    }
+    /// The pair as the conformance suite takes it; its `messages(to:)` builds the test messages.
+    var slots: MessagingSlotPair { MessagingSlotPair(sender: sender, receiver: receiver, namespace: namespace) }
 
     func close() async {
         await sender.close()

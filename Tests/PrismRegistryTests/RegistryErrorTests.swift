@@ -1,3 +1,4 @@
+import PrismFilter
 import PrismRegistry
 import Testing
 
@@ -19,5 +20,21 @@ struct RegistryErrorTests {
         #expect(RegistryError.capacityReached(5).code == .resourceExhausted)
         #expect(RegistryError.capacityReached(5).message.contains("maximum of 5"))
         #expect(RegistryError.notRegistered("s-1").code == .notFound)
+    }
+
+    @Test("a number that is not finite is named by its path")
+    func nonFinitePath() {
+        let cases: [(JSONObject, String)] = [
+            (["a": ["b": [1, .double(.nan)]]], "metadata a.b[1] is not a finite number"),
+            (["x": .double(.infinity)], "metadata x is not a finite number"),
+        ]
+        for (metadata, message) in cases {
+            #expect {
+                try IdentityName.validate(metadata: metadata)
+            } throws: { error in
+                (error as? RegistryError)?.message.hasPrefix(message) == true
+            }
+        }
+        #expect(throws: Never.self) { try IdentityName.validate(metadata: ["a": [1.5, ["b": 2]]]) }
     }
 }

@@ -79,10 +79,11 @@ public enum IdentityName {
     /// Checks the metadata's encoded size, and that every number is finite (JSON has no NaN or infinity).
     public static func validate(metadata: JSONObject) throws(RegistryError) {
         // Both checks run on every write with metadata, heartbeats with a patch included: the path is
-        // spelled and the JSON encoded only when a cheap pass says they might be needed.
-        if containsNonFinite(.object(metadata)), let path = nonFinitePath(in: .object(metadata), path: "") {
+        // spelled only for a number that is not finite, and the JSON encoded only when the bound is over.
+        if let path = nonFinitePath(in: .object(metadata)) {
+            let name = path.isEmpty ? "value" : String(path.drop { $0 == "." })
             throw RegistryError(
-                .invalidArgument, "metadata \(path) is not a finite number; JSON has no NaN or infinity")
+                .invalidArgument, "metadata \(name) is not a finite number; JSON has no NaN or infinity")
         }
         guard Value.object(metadata).jsonSizeBound > maxMetadataBytes else { return }
         let size = Value.object(metadata).jsonText.utf8.count
@@ -92,25 +93,18 @@ public enum IdentityName {
         }
     }
 
-    private static func containsNonFinite(_ value: Value) -> Bool {
+    /// The path to the first number that is not finite (`.a.b[2]`, "" for `value` itself), built only
+    /// on the way back from one.
+    private static func nonFinitePath(in value: Value) -> String? {
         switch value {
-        case .double(let number): !number.isFinite
-        case .array(let items): items.contains(where: containsNonFinite)
-        case .object(let members): members.values.contains(where: containsNonFinite)
-        default: false
-        }
-    }
-
-    private static func nonFinitePath(in value: Value, path: String) -> String? {
-        switch value {
-        case .double(let number) where !number.isFinite: return path.isEmpty ? "value" : path
+        case .double(let number) where !number.isFinite: return ""
         case .array(let items):
             for (index, item) in items.enumerated() {
-                if let found = nonFinitePath(in: item, path: "\(path)[\(index)]") { return found }
+                if let rest = nonFinitePath(in: item) { return "[\(index)]" + rest }
             }
         case .object(let members):
             for (key, member) in members {
-                if let found = nonFinitePath(in: member, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+                if let rest = nonFinitePath(in: member) { return "." + key + rest }
             }
         default: break
         }

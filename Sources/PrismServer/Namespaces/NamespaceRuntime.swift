@@ -53,14 +53,8 @@ public final class NamespaceRuntime: Sendable {
             return NamespaceRuntime(configuration: configuration, coordinator: coordinator, database: nil)
         case .sqlite(let path):
             let directory = path ?? (dataDirectory as NSString).appendingPathComponent(configuration.name)
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw RegistryError(
-                    .unavailable,
-                    "namespace '\(configuration.name)': cannot create the data directory \(directory): "
-                        + error.localizedDescription)
-            }
+            // SQLiteDatabase creates the directory; its error names it in the cause, and the daemon names
+            // the namespace.
             let database = try SQLiteDatabase(directory: directory)
             let registry = SQLiteRegistry(
                 database: database, namespace: configuration.name, indexedFields: settings.indexedFields ?? [])
