@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "prism-top",
             dependencies: [
-                "PrismTop", "PrismFilter", "PrismCommandLine",
+                "PrismTop", "PrismClient", "PrismFilter", "PrismCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,79 +3,90 @@ import GRPCNIOTransportHTTP2
 import PrismAPI
 
 extension PrismClient {
-    /// The messages addressed to these identities. Returns once prismd has set up the subscription, so
-    /// nothing multicast after this returns is missed. The stream ends when the server ends it, and
-    /// the call ends when the stream's consumer stops iterating.
-    public func subscribe(_ identities: [String]) async throws(PrismClientError)
-        -> AsyncThrowingStream<Prism_Registry_V1_SubscribedMessage, any Error>
-    {
+    /// Runs `body` with the messages addressed to these identities. `body` starts once prismd has set up
+    /// the subscription, so nothing multicast after that is missed; the call ends when `body` returns.
+    /// The messages end when the server ends the stream, and throw ``PrismClientError`` when it breaks.
+    public func subscribe<Result: Sendable>(
+        _ identities: [String],
+        _ body: @escaping @Sendable (PrismStream<Prism_Registry_V1_SubscribedMessage>) async throws -> Result
+    ) async throws -> Result {
         var request = Prism_Registry_V1_SubscribeRequest()
         request.namespace = namespace
         request.identities = identities
-        return try await openStream { [request] registry, onOpen in
-            try await registry.subscribe(request) { response in try await onOpen(response) }
+        return try await withStream(body) { handle in
+            try await registry.subscribe(request) { response in try await handle(response) }
         }
     }
 
-    /// The namespace's events as they happen (after `startRevision`, when given and still in memory).
-    /// Returns once the watch is set up.
-    public func watch(filter: String? = nil, startRevision: UInt64? = nil) async throws(PrismClientError)
-        -> AsyncThrowingStream<Prism_Registry_V1_Event, any Error>
-    {
+    /// Runs `body` with the namespace's events as they happen (after `startRevision`, when given and
+    /// still in memory). `body` starts once the watch is set up; the call ends when `body` returns.
+    public func watch<Result: Sendable>(
+        filter: String? = nil, startRevision: UInt64? = nil,
+        _ body: @escaping @Sendable (PrismStream<Prism_Registry_V1_Event>) async throws -> Result
+    ) async throws -> Result {
         var request = Prism_Registry_V1_WatchRequest()
         request.namespace = namespace
         request.filter = filter ?? ""
         request.startRevision = startRevision ?? 0
-        return try await openStream { [request] registry, onOpen in
-            try await registry.watch(request) { response in try await onOpen(response) }
+        return try await withStream(body) { handle in
+            try await registry.watch(request) { response in try await handle(response) }
         }
     }
 
-    /// Runs a server-streaming call in a task of its own and returns its messages as a stream once the
-    /// server has sent its response headers (which prismd does only after the stream is set up).
-    private func openStream<Message: Sendable>(
-        _ start:
-            @escaping @Sendable (
-                Prism_Registry_V1_MulticastRegistry.Client<GRPCNIOTransportHTTP2.HTTP2ClientTransport.Posix>,
-                @escaping @Sendable (StreamingClientResponse<Message>) async throws -> Void
-            ) async throws -> Void
-    ) async throws(PrismClientError) -> AsyncThrowingStream<Message, any Error> {
-        let (stream, continuation) = AsyncThrowingStream<Message, any Error>.makeStream()
-        let (opened, openedContinuation) = AsyncStream<Result<Void, PrismClientError>>.makeStream()
+    /// Errors of the call become ``PrismClientError``s; errors `body` throws come out as they were.
+    private func withStream<Message: Sendable, Result: Sendable>(
+        _ body: @escaping @Sendable (PrismStream<Message>) async throws -> Result,
+        call: (@escaping @Sendable (StreamingClientResponse<Message>) async throws -> Result) async throws -> Result
+    ) async throws -> Result {
         let server = self.server
-        let registry = self.registry
-        let streamID = streamSequence.add(1, ordering: .relaxed).newValue
-        let task = Task { [weak self] in
-            defer { _ = self?.openStreams.withLock { $0.removeValue(forKey: streamID) } }
-            do {
-                try await start(registry) { response in
-                    // Reading the headers throws when the server refused the call.
-                    _ = try response.accepted.get()
-                    openedContinuation.yield(.success(()))
-                    for try await message in response.messages { continuation.yield(message) }
+        do {
+            return try await call { response in
+                // Reading the headers throws when the server refused the call; prismd sends them only
+                // once the stream is set up.
+                _ = try response.accepted.get()
+                do {
+                    return try await body(PrismStream(response.messages, server: server))
+                } catch {
+                    throw BodyError(error: error)
                 }
-                openedContinuation.yield(
-                    .failure(.rejected(code: .unavailable, message: "the server ended the stream")))
-                continuation.finish()
-            } catch {
-                let clientError = PrismClientError.from(error, server: server)
-                openedContinuation.yield(.failure(clientError))
-                continuation.finish(throwing: clientError)
             }
-            openedContinuation.finish()
+        } catch let error as BodyError {
+            throw error.error
+        } catch {
+            throw PrismClientError.from(error, server: server)
         }
-        openStreams.withLock { $0[streamID] = task }
-        continuation.onTermination = { _ in task.cancel() }
-        var outcome: Result<Void, PrismClientError> = .failure(.unreachable(server: server, detail: "cancelled"))
-        for await first in opened {
-            outcome = first
-            break
-        }
-        switch outcome {
-        case .success: return stream
-        case .failure(let error):
-            task.cancel()
-            throw error
+    }
+}
+
+/// Carries an error of a stream's body past the mapping of the call's own errors.
+private struct BodyError: Error {
+    var error: any Error
+}
+
+/// The messages of a Subscribe or Watch stream; a broken stream throws ``PrismClientError``.
+public struct PrismStream<Element: Sendable>: AsyncSequence, Sendable {
+    private let messages: RPCAsyncSequence<Element, any Error>
+    private let server: String
+
+    init(_ messages: RPCAsyncSequence<Element, any Error>, server: String) {
+        self.messages = messages
+        self.server = server
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: messages.makeAsyncIterator(), server: server)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: RPCAsyncSequence<Element, any Error>.AsyncIterator
+        let server: String
+
+        public mutating func next() async throws -> Element? {
+            do {
+                return try await base.next()
+            } catch {
+                throw PrismClientError.from(error, server: server)
+            }
         }
     }
 }

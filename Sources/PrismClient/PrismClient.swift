@@ -14,8 +14,9 @@ import Synchronization
 ///         MulticastOptions(filter: #"type == "sensor""#, payload: Array("read".utf8)))
 /// }
 /// ```
-/// A client made with `init` must be closed with `await client.close()`.
-/// Every method throws ``PrismClientError``.
+/// Like grpc-swift's own client, the connection is maintained by ``run()``, which the caller runs in a
+/// task it owns (``with(server:namespace:callTimeout:keepalive:keepaliveTimeout:_:)`` does both) until ``close()``; calls made
+/// before it starts wait for it. Every method throws ``PrismClientError``.
 public final class PrismClient: Sendable {
     public static let defaultServer = "127.0.0.1:8980"
 
@@ -25,16 +26,14 @@ public final class PrismClient: Sendable {
     /// client, sets none: the deadline costs a timer per call on both sides (a quarter of the rate of
     /// a busy client), and a server that stops answering is still found by the connection's keepalive.
     public let callTimeout: Duration?
+    /// How long ``with(server:namespace:callTimeout:keepalive:keepaliveTimeout:_:)`` waits for the connection to close.
+    public let closeGrace: Duration
     let grpc: GRPCClient<HTTP2ClientTransport.Posix>
     let registry: Prism_Registry_V1_MulticastRegistry.Client<HTTP2ClientTransport.Posix>
     let admin: Prism_Registry_V1_Admin.Client<HTTP2ClientTransport.Posix>
-    private let connections: Task<Void, Never>
-    private let closeGrace: Duration
-    let openStreams = Mutex<[UInt64: Task<Void, Never>]>([:])
-    let streamSequence = Atomic<UInt64>(0)
 
-    /// Starts connecting in the background; calls fail fast (UNAVAILABLE → ``PrismClientError/unreachable``)
-    /// while the server cannot be reached rather than waiting for it.
+    /// Calls fail fast (UNAVAILABLE → ``PrismClientError/unreachable``) while the server cannot be
+    /// reached rather than waiting for it.
     ///
     /// The connection is pinged every `keepalive`; a ping unanswered for `keepaliveTimeout` closes it,
     /// and its calls and streams fail as unreachable. So a server that hangs, or a network that drops
@@ -67,44 +66,51 @@ public final class PrismClient: Sendable {
         self.grpc = grpc
         registry = Prism_Registry_V1_MulticastRegistry.Client(wrapping: grpc)
         admin = Prism_Registry_V1_Admin.Client(wrapping: grpc)
-        connections = Task { try? await grpc.runConnections() }
     }
 
-    /// Ends open Subscribe and Watch streams, then closes the connection once the unary calls in
-    /// flight are done.
-    public func close() async {
-        let streams = openStreams.withLock { streams in
-            defer { streams = [:] }
-            return Array(streams.values)
+    /// Connects, and keeps the connection up, until ``close()`` and the calls in flight have ended, or
+    /// until the task running it is cancelled (which ends the calls in flight). A client runs once.
+    public func run() async throws(PrismClientError) {
+        do {
+            try await grpc.runConnections()
+        } catch {
+            throw .invalidRequest("the client for \(server) cannot run: \(error)")
         }
-        for stream in streams { stream.cancel() }
+    }
+
+    /// Stops new calls; ``run()`` returns once the calls in flight are done.
+    public func close() {
         grpc.beginGracefulShutdown()
-        // A connection being set up to a server that accepts TCP but never answers (a stopped process)
-        // has no deadline in grpc-swift, and a graceful shutdown waits for it: past the time keepalive
-        // gives a call, the connections are cancelled instead.
-        let connections = self.connections
-        let grace = closeGrace
-        let deadline = Task {
-            try await Task.sleep(for: grace)
-            connections.cancel()
-        }
-        await connections.value
-        deadline.cancel()
     }
 
-    /// Runs `body` with a client and closes it afterwards, whatever happens.
+    /// Runs `body` with a running client and closes it afterwards, whatever happens. Streams opened in
+    /// `body` have ended by then; a connection still being set up to a server that accepts TCP but never
+    /// answers (a stopped process) is given ``closeGrace`` and then cut, since grpc-swift has no deadline
+    /// for it.
     public static func with<Result: Sendable>(
         server: String = defaultServer, namespace: String = "default", callTimeout: Duration? = nil,
+        keepalive: Duration = .seconds(10), keepaliveTimeout: Duration = .seconds(5),
         _ body: (PrismClient) async throws -> Result
     ) async throws -> Result {
-        let client = try PrismClient(server: server, namespace: namespace, callTimeout: callTimeout)
-        do {
-            let result = try await body(client)
-            await client.close()
+        let client = try PrismClient(
+            server: server, namespace: namespace, callTimeout: callTimeout, keepalive: keepalive,
+            keepaliveTimeout: keepaliveTimeout)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            defer { group.cancelAll() }
+            let result: Result
+            do {
+                result = try await body(client)
+            } catch {
+                client.close()
+                throw error
+            }
+            client.close()
+            let grace = client.closeGrace
+            group.addTask { try await Task.sleep(for: grace) }
+            // Whichever ends first, the connection closing or the grace period, ends both.
+            _ = try? await group.next()
             return result
-        } catch {
-            await client.close()
-            throw error
         }
     }
 

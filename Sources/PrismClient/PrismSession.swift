@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import GRPCNIOTransportHTTP2
 import PrismAPI
 import PrismFilter
 import SwiftProtobuf
@@ -9,15 +10,17 @@ import Synchronization
 /// unregisters its identities, receives the messages addressed to them and acks them in-band.
 ///
 /// ```
-/// let session = try client.openSession()
-/// try await session.register("sensor-1", metadata: ["type": "sensor"], ttl: .seconds(30))
-/// for await message in session.messages {
-///     session.sendAck(messageID: message.messageID, reply: Array("21.5".utf8))
+/// try await client.withSession { session in
+///     try await session.register("sensor-1", metadata: ["type": "sensor"], ttl: .seconds(30))
+///     for await message in session.messages {
+///         session.sendAck(messageID: message.messageID, reply: Array("21.5".utf8))
+///     }
 /// }
 /// ```
 /// Methods named `send…` do not wait for prismd: their requests go out in order, and only a failure comes back,
 /// on ``failures``. The others wait for prismd's answer. When the stream ends (``close()``, the
-/// server gone), waiting calls throw, ``messages`` and ``failures`` finish, and ``ended`` says why.
+/// server gone, the end of `withSession`), waiting calls throw, ``messages`` and ``failures`` finish,
+/// and ``ended`` says why.
 public final class PrismSession: Sendable {
     /// The messages addressed to this session's identities.
     public let messages: AsyncStream<Prism_Registry_V1_SubscribedMessage>
@@ -29,12 +32,15 @@ public final class PrismSession: Sendable {
     private let outgoing = WriteBatchQueue<Prism_Registry_V1_SessionRequest>()
     private let messageSink: AsyncStream<Prism_Registry_V1_SubscribedMessage>.Continuation
     private let failureSink: AsyncStream<Prism_Registry_V1_SessionResult>.Continuation
+    private let registry: Prism_Registry_V1_MulticastRegistry.Client<HTTP2ClientTransport.Posix>
+    private let linger: Duration
+    /// Yields once when ``cancel()`` cuts the stream.
+    private let cancellation = AsyncStream<Void>.makeStream()
 
     private struct State {
         var nextRequestID: UInt64 = 1
         var waiting: [UInt64: CheckedContinuation<Prism_Registry_V1_SessionResult, any Error>] = [:]
         var ended: PrismClientError?
-        var call: Task<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -42,26 +48,44 @@ public final class PrismSession: Sendable {
     init(client: PrismClient, linger: Duration) {
         namespace = client.namespace
         server = client.server
-        let outgoing = self.outgoing
+        registry = client.registry
+        self.linger = linger
         (messages, messageSink) = AsyncStream.makeStream()
         (failures, failureSink) = AsyncStream.makeStream()
-        let registry = client.registry
-        let call = Task { [weak self] in
-            var ending = PrismClientError.rejected(code: .unavailable, message: "the session ended")
-            do {
-                let request = StreamingClientRequest(of: Prism_Registry_V1_SessionRequest.self) { writer in
-                    // Whatever queued meanwhile goes out with one flush.
-                    while let batch = await outgoing.next(linger: linger) { try await writer.write(contentsOf: batch) }
+    }
+
+    /// The call itself, until the requests are finished and prismd has ended the stream, or until
+    /// ``cancel()`` or the task's cancellation cut it.
+    func run() async {
+        let outgoing = self.outgoing
+        let linger = self.linger
+        let registry = self.registry
+        var ending = PrismClientError.rejected(code: .unavailable, message: "the session ended")
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                do {
+                    let request = StreamingClientRequest(of: Prism_Registry_V1_SessionRequest.self) { writer in
+                        // Whatever queued meanwhile goes out with one flush.
+                        while let batch = await outgoing.next(linger: linger) {
+                            try await writer.write(contentsOf: batch)
+                        }
+                    }
+                    try await registry.session(request: request) { response in
+                        for try await event in response.messages { self.receive(event) }
+                    }
+                } catch {
+                    self.end(PrismClientError.from(error, server: self.server))
                 }
-                try await registry.session(request: request) { [weak self] response in
-                    for try await event in response.messages { self?.receive(event) }
-                }
-            } catch {
-                ending = PrismClientError.from(error, server: client.server)
             }
-            self?.end(ending)
+            group.addTask { [cancellation] in
+                for await _ in cancellation.stream { return }
+            }
+            await group.next()
+            group.cancelAll()
         }
-        state.withLock { $0.call = call }
+        cancellation.continuation.finish()
+        if Task.isCancelled { ending = .rejected(code: .cancelled, message: "the session was cancelled") }
+        end(ending)
     }
 
     /// Why the session ended, once it has.
@@ -118,14 +142,14 @@ public final class PrismSession: Sendable {
     }
 
     /// Ends the session cleanly: requests already sent are handled first, then its subscriptions end.
-    public func close() async {
+    /// `withSession` returns once that is done.
+    public func close() {
         outgoing.finish()
-        await state.withLock { $0.call }?.value
     }
 
     /// Ends the session at once, as a cut connection would.
     public func cancel() {
-        state.withLock { $0.call }?.cancel()
+        cancellation.continuation.yield()
     }
 
     /// - Parameter urgent: goes out without the session's linger (someone waits on it: an ack, a register).
@@ -209,13 +233,28 @@ public final class PrismSession: Sendable {
 }
 
 extension PrismClient {
-    /// Opens a Session stream on this client's connection, in its namespace. It starts at once;
-    /// the first request that waits tells whether prismd accepted it.
+    /// Runs `body` with a Session stream on this client's connection, in its namespace, and then closes
+    /// the session cleanly (the requests sent are answered first) and waits for it to end. The stream
+    /// starts at once; the first request that waits tells whether prismd accepted it.
     ///
     /// - Parameter linger: how long heartbeats wait for others to join them before they are written,
     ///   so that a fleet's steady trickle leaves in bursts (one write, one wake-up of prismd) rather
     ///   than one at a time. Registers, unregisters, acks and subscribes never wait.
-    public func openSession(linger: Duration = .zero) -> PrismSession {
-        PrismSession(client: self, linger: linger)
+    public func withSession<Result: Sendable>(
+        linger: Duration = .zero, _ body: (PrismSession) async throws -> Result
+    ) async throws -> Result {
+        let session = PrismSession(client: self, linger: linger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await session.run() }
+            do {
+                let result = try await body(session)
+                session.close()
+                try await group.waitForAll()
+                return result
+            } catch {
+                session.cancel()
+                throw error
+            }
+        }
     }
 }

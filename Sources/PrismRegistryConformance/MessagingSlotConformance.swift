@@ -58,15 +58,17 @@ public enum MessagingSlotConformance {
         try await ConformanceRunner.run(name, among: checks, on: pair) { await $0.close() }
     }
 
-    /// Subscribes the receiver to `identities` and acks, with `reply`, the messages `shouldAck` accepts.
-    /// The subscription is in place (on the backend too) when this returns; cancel it to stop.
-    static func acking(
+    /// Runs `body` while the receiver, subscribed to `identities` (on the backend too) before `body`
+    /// starts, acks with `reply` the messages `shouldAck` accepts. Returns the acks the slot refused.
+    static func whileAcking(
         _ pair: MessagingSlotPair, _ identities: [String], where shouldAck: @escaping @Sendable (String) -> Bool,
-        error: String? = nil, reply: @escaping @Sendable (String) -> [UInt8] = { _ in [] }
-    ) async throws -> (subscription: MessageSubscription, acks: Task<[RegistryError], Never>) {
+        error: String? = nil, reply: @escaping @Sendable (String) -> [UInt8] = { _ in [] },
+        _ body: () async throws -> Void
+    ) async throws -> [RegistryError] {
         let subscription = try await pair.receiver.subscribe(to: identities)
+        defer { subscription.cancel() }
         let receiver = pair.receiver
-        let acks = Task {
+        async let refusals = { () -> [RegistryError] in
             var refused: [RegistryError] = []
             for await inbound in subscription where inbound.ackRequested && shouldAck(inbound.message.identity) {
                 let identity = inbound.message.identity
@@ -78,33 +80,34 @@ public enum MessagingSlotConformance {
                 }
             }
             return refused
-        }
-        return (subscription, acks)
+        }()
+        try await body()
+        subscription.cancel()
+        return await refusals
     }
 
     static func ackedFanOut(_ pair: MessagingSlotPair) async throws {
         let identities = (0..<1000).map { "device-\($0)" }
-        let (subscription, acks) = try await acking(pair, identities, where: { _ in true })
-        let results = await pair.sender.request(pair.messages(to: identities), timeout: .seconds(10))
-        #expect(results.count == 1000)
-        #expect(results.allSatisfy { $0.status == .delivered && $0.error == nil })
-        #expect(results.map(\.identity) == identities)
-        subscription.cancel()
-        #expect(await acks.value.isEmpty)
+        let refused = try await whileAcking(pair, identities, where: { _ in true }) {
+            let results = await pair.sender.request(pair.messages(to: identities), timeout: .seconds(10))
+            #expect(results.count == 1000)
+            #expect(results.allSatisfy { $0.status == .delivered && $0.error == nil })
+            #expect(results.map(\.identity) == identities)
+        }
+        #expect(refused.isEmpty)
     }
 
     static func silentSubscribers(_ pair: MessagingSlotPair) async throws {
         let identities = (0..<1000).map { "unit-\($0)" }
         let silent = Set(identities.enumerated().filter { $0.offset % 10 == 3 }.map(\.element))
-        let (subscription, acks) = try await acking(pair, identities, where: { !silent.contains($0) })
-        // Long enough for 900 acks on a loaded machine; the silent 100 hold the call for all of it.
-        let results = await pair.sender.request(pair.messages(to: identities), timeout: .seconds(5))
-        let timedOut = Set(results.filter { $0.status == .timeout }.map(\.identity))
-        #expect(timedOut.symmetricDifference(silent).isEmpty, "\(timedOut.count) timed out, \(silent.count) silent")
-        #expect(results.filter { $0.status == .delivered }.count == 900)
-        #expect(results.filter { $0.status == .timeout }.allSatisfy { $0.error?.isEmpty == false })
-        subscription.cancel()
-        _ = await acks.value
+        _ = try await whileAcking(pair, identities, where: { !silent.contains($0) }) {
+            // Long enough for 900 acks on a loaded machine; the silent 100 hold the call for all of it.
+            let results = await pair.sender.request(pair.messages(to: identities), timeout: .seconds(5))
+            let timedOut = Set(results.filter { $0.status == .timeout }.map(\.identity))
+            #expect(timedOut.symmetricDifference(silent).isEmpty, "\(timedOut.count) timed out, \(silent.count) silent")
+            #expect(results.filter { $0.status == .delivered }.count == 900)
+            #expect(results.filter { $0.status == .timeout }.allSatisfy { $0.error?.isEmpty == false })
+        }
     }
 
     static func noSubscriber(_ pair: MessagingSlotPair) async throws {
@@ -138,8 +141,9 @@ public enum MessagingSlotConformance {
 
     static func ackWithError(_ pair: MessagingSlotPair) async throws {
         let subscription = try await pair.receiver.subscribe(to: ["valve-7"])
+        defer { subscription.cancel() }
         let receiver = pair.receiver
-        let acks = Task { () -> Bool in
+        async let secondRefused = { () -> Bool in
             var secondRefused = false
             for await inbound in subscription {
                 try? await receiver.acknowledge(messageID: inbound.message.messageID, error: "valve stuck")
@@ -150,18 +154,19 @@ public enum MessagingSlotConformance {
                 }
             }
             return secondRefused
-        }
+        }()
         let results = await pair.sender.request(pair.messages(to: ["valve-7"]), timeout: .seconds(10))
         #expect(results == [DeliveryResult(identity: "valve-7", status: .failed, error: "valve stuck")])
         subscription.cancel()
-        #expect(await acks.value, "a second ack of one message must be NOT_FOUND")
+        #expect(await secondRefused, "a second ack of one message must be NOT_FOUND")
     }
 
     static func ackReplies(_ pair: MessagingSlotPair) async throws {
         let oversize = Array(repeating: UInt8(ascii: "x"), count: DeliveryResult.maxReplyBytes + 1)
         let subscription = try await pair.receiver.subscribe(to: ["meter-1", "meter-2"])
+        defer { subscription.cancel() }
         let receiver = pair.receiver
-        let acks = Task { () -> [RegistryError.Code] in
+        async let refused = { () -> [RegistryError.Code] in
             var refusals: [RegistryError.Code] = []
             for await inbound in subscription {
                 let id = inbound.message.messageID
@@ -178,7 +183,7 @@ public enum MessagingSlotConformance {
                 try? await receiver.acknowledge(messageID: id, error: nil, reply: Array("small".utf8))
             }
             return refusals
-        }
+        }()
         let results = await pair.sender.request(pair.messages(to: ["meter-1", "meter-2"]), timeout: .seconds(10))
         #expect(
             results == [
@@ -186,17 +191,16 @@ public enum MessagingSlotConformance {
                 DeliveryResult(identity: "meter-2", status: .delivered, reply: Array("small".utf8)),
             ])
         subscription.cancel()
-        #expect(await acks.value == [.invalidArgument])
+        #expect(await refused == [.invalidArgument])
     }
 
     static func blankAckError(_ pair: MessagingSlotPair) async throws {
-        let (subscription, acks) = try await acking(pair, ["relay"], where: { _ in true }, error: "   ")
-        let results = await pair.sender.request(pair.messages(to: ["relay"]), timeout: .seconds(10))
-        #expect(results.count == 1)
-        #expect(results.first?.status == .failed)
-        #expect(results.first?.error?.contains(where: { !$0.isWhitespace }) == true, "\(results)")
-        subscription.cancel()
-        _ = await acks.value
+        _ = try await whileAcking(pair, ["relay"], where: { _ in true }, error: "   ") {
+            let results = await pair.sender.request(pair.messages(to: ["relay"]), timeout: .seconds(10))
+            #expect(results.count == 1)
+            #expect(results.first?.status == .failed)
+            #expect(results.first?.error?.contains(where: { !$0.isWhitespace }) == true, "\(results)")
+        }
     }
 
     static func unsubscribe(_ pair: MessagingSlotPair) async throws {

@@ -31,9 +31,31 @@ struct ClientLoadScenario: AsyncParsableCommand {
 
     func run() async throws {
         let callTimeout: Duration? = deadline > 0 ? .seconds(deadline) : nil
-        let clients = try (0..<connections).map { _ in try PrismClient(server: server, callTimeout: callTimeout) }
-        let call = self.call
-        let identity = self.identity
+        let (call, identity, streams) = (self.call, self.identity, self.streams)
+        let (samples, elapsed) = try await BenchClients.with(
+            count: connections, server: server, callTimeout: callTimeout
+        ) { clients in
+            try await Self.load(clients: clients, call: call, identity: identity, streams: streams, seconds: seconds)
+        }
+
+        let percentiles = Percentiles(samples)
+        var report = JSONReport(scenario: "client-load")
+        report.add("call", .string(call))
+        report.add("connections", connections)
+        report.add("streams", streams)
+        report.add("calls", samples.count)
+        report.add("calls_per_second", Double(samples.count) / elapsed)
+        report.add("p50_us", percentiles.median)
+        report.add("p99_us", percentiles.value(at: 99))
+        report.print()
+    }
+}
+
+extension ClientLoadScenario {
+    /// `streams` calls in flight on each client for `seconds`; per-call latencies (µs) and the time taken.
+    private static func load(
+        clients: [PrismClient], call: String, identity: String, streams: Int, seconds: Double
+    ) async throws -> (samples: [Double], elapsed: Double) {
         // One call per connection first, so that connecting is not timed.
         for client in clients { _ = try? await client.get(identity) }
         let end = Stopwatch.now() + UInt64(seconds * 1e9)
@@ -60,17 +82,6 @@ struct ClientLoadScenario: AsyncParsableCommand {
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
-        let elapsed = Double(Stopwatch.now() - start) / 1e9
-        for client in clients { await client.close() }
-        let percentiles = Percentiles(samples)
-        var report = JSONReport(scenario: "client-load")
-        report.add("call", .string(call))
-        report.add("connections", connections)
-        report.add("streams", streams)
-        report.add("calls", samples.count)
-        report.add("calls_per_second", Double(samples.count) / elapsed)
-        report.add("p50_us", percentiles.median)
-        report.add("p99_us", percentiles.value(at: 99))
-        report.print()
+        return (samples, Double(Stopwatch.now() - start) / 1e9)
     }
 }

@@ -34,42 +34,45 @@ struct EnumerateScenario: AsyncParsableCommand {
     func run() async throws {
         if backend == "redis" { return try await runOnRedis() }
         // For SQLite the second registry evaluates every filter in Swift (no pushdown), for the ratio.
-        let indexed = try await RegistryFixtures.coordinator(
-            settings: NamespaceSettings(name: "bench", indexedFields: [["type"]]), backend: backend)
-        defer { RegistryFixtures.cleanUp(indexed) }
-        try await RegistryFixtures.fill(indexed, count: identities)
-        let unindexed = try await RegistryFixtures.coordinator(
-            settings: NamespaceSettings(name: "plain", indexedFields: []), backend: backend, pushdown: false)
-        defer { RegistryFixtures.cleanUp(unindexed) }
-        try await RegistryFixtures.fill(unindexed, count: identities)
+        try await RegistryFixtures.withCoordinator(
+            settings: NamespaceSettings(name: "bench", indexedFields: [["type"]]), backend: backend
+        ) { indexed in
+            try await RegistryFixtures.fill(indexed, count: identities)
+            try await RegistryFixtures.withCoordinator(
+                settings: NamespaceSettings(name: "plain", indexedFields: []), backend: backend, pushdown: false
+            ) { unindexed in
+                try await RegistryFixtures.fill(unindexed, count: identities)
 
-        let selective = #"type == "hub" and battery >= 0"#
-        let scan = "floor >= 3 and battery < 0.5"
-        var report = JSONReport(scenario: "enumerate")
-        report.add("backend", .string(backend))
-        report.add("identities", identities)
-        report.add("limit", limit)
-        let plain = backend == "sqlite" ? "no_pushdown" : "unindexed"
-        for (name, coordinator, filter) in [
-            ("indexed_equality", indexed, selective), ("full_scan", indexed, scan),
-            ("\(plain)_equality", unindexed, selective), ("\(plain)_full_scan", unindexed, scan),
-        ] {
-            try await Self.time(filter, named: name, on: coordinator, limit: limit, runs: runs, into: &report)
-        }
-        if let sqlite = indexed.registry as? SQLiteRegistry {
-            // SQLite's own full scan with one json_extract per row, on the same file: the pushdown's yardstick.
-            var rawCount = 0
-            let raw = try await RegistryFixtures.time(runs: max(3, runs / 2)) {
-                rawCount = try await SQLiteBaseline.jsonExtractScan(
-                    sqlite.database, namespace: sqlite.namespace, key: "type", value: "hub")
+                let selective = #"type == "hub" and battery >= 0"#
+                let scan = "floor >= 3 and battery < 0.5"
+                var report = JSONReport(scenario: "enumerate")
+                report.add("backend", .string(backend))
+                report.add("identities", identities)
+                report.add("limit", limit)
+                let plain = backend == "sqlite" ? "no_pushdown" : "unindexed"
+                for (name, coordinator, filter) in [
+                    ("indexed_equality", indexed, selective), ("full_scan", indexed, scan),
+                    ("\(plain)_equality", unindexed, selective), ("\(plain)_full_scan", unindexed, scan),
+                ] {
+                    try await Self.time(filter, named: name, on: coordinator, limit: limit, runs: runs, into: &report)
+                }
+                if let sqlite = indexed.registry as? SQLiteRegistry {
+                    // SQLite's own full scan with one json_extract per row, on the same file: the pushdown's yardstick.
+                    var rawCount = 0
+                    let raw = try await RegistryFixtures.time(runs: max(3, runs / 2)) {
+                        rawCount = try await SQLiteBaseline.jsonExtractScan(
+                            sqlite.database, namespace: sqlite.namespace, key: "type", value: "hub")
+                    }
+                    report.add("raw_json_extract_scan_matched", rawCount)
+                    report.add("raw_json_extract_scan_us_p50", raw.median / 1000)
+                    report.add("full_scan_to_raw_ratio", (report.value("full_scan_us_p50") ?? 0) / (raw.median / 1000))
+                    report.add(
+                        "indexed_equality_to_raw_ratio",
+                        (report.value("indexed_equality_us_p50") ?? 0) / (raw.median / 1000))
+                }
+                report.print()
             }
-            report.add("raw_json_extract_scan_matched", rawCount)
-            report.add("raw_json_extract_scan_us_p50", raw.median / 1000)
-            report.add("full_scan_to_raw_ratio", (report.value("full_scan_us_p50") ?? 0) / (raw.median / 1000))
-            report.add(
-                "indexed_equality_to_raw_ratio", (report.value("indexed_equality_us_p50") ?? 0) / (raw.median / 1000))
         }
-        report.print()
     }
 
     /// Times pages of `filter` and adds `<name>_filter`, `_matched`, `_us_p50` and `_us_p99` to `report`.

@@ -27,7 +27,12 @@ struct GRPCScenario: AsyncParsableCommand {
     func run() async throws {
         let prismd = try PrismdProcess(registry: backend)
         defer { prismd.stop() }
-        let connections = try (0..<clients).map { _ in try PrismClient(server: prismd.grpc) }
+        try await BenchClients.with(count: clients, server: prismd.grpc) { connections in
+            try await measure(prismd: prismd, connections: connections)
+        }
+    }
+
+    private func measure(prismd: PrismdProcess, connections: [PrismClient]) async throws {
         var report = JSONReport(scenario: "grpc")
         report.add("backend", .string(backend))
         report.add("clients", clients)
@@ -80,7 +85,6 @@ struct GRPCScenario: AsyncParsableCommand {
         }
         report.add("rss_identities", already + remaining / clients * clients)
         report.add("rss_mib", prismd.residentMiB)
-        for client in connections { await client.close() }
         report.print()
     }
 
@@ -124,33 +128,38 @@ struct GRPCScenario: AsyncParsableCommand {
         for (index, name) in names.enumerated() {
             try await connections[index % connections.count].register(name, metadata: ["group": "bench"])
         }
-        var acknowledgers: [Task<Void, Never>] = []
-        for (index, name) in names.enumerated() {
-            let client = connections[index % connections.count]
-            let messages = try await client.subscribe([name])
-            acknowledgers.append(
-                Task {
-                    do {
-                        for try await message in messages {
-                            try await client.ack(messageID: message.messageID)
-                        }
-                    } catch {}
-                })
-        }
-        var latencies: [Double] = []
-        for _ in 0..<runs {
-            let start = Stopwatch.now()
-            let response = try await connections[0].multicast(
-                MulticastOptions(
-                    filter: #"group == "bench""#, payload: Array("ping".utf8), ack: true, ackTimeout: .seconds(30)))
-            latencies.append(Double(Stopwatch.now() - start) / 1e6)
-            guard response.deliveredCount == subscribers else {
-                throw BenchError(
-                    "acked multicast delivered \(response.deliveredCount) of \(subscribers) "
-                        + "(timeout \(response.timeoutCount), failed \(response.failedCount))")
+        return try await withThrowingTaskGroup(of: Void.self) { acknowledgers in
+            let (subscriptions, subscribed) = AsyncStream<Void>.makeStream()
+            for (index, name) in names.enumerated() {
+                let client = connections[index % connections.count]
+                acknowledgers.addTask {
+                    try await client.subscribe([name]) { messages in
+                        subscribed.yield()
+                        for try await message in messages { try await client.ack(messageID: message.messageID) }
+                    }
+                }
             }
+            var waiting = names.count
+            for await _ in subscriptions {
+                waiting -= 1
+                if waiting == 0 { break }
+            }
+            defer { acknowledgers.cancelAll() }
+            var latencies: [Double] = []
+            for _ in 0..<runs {
+                let start = Stopwatch.now()
+                let response = try await connections[0].multicast(
+                    MulticastOptions(
+                        filter: #"group == "bench""#, payload: Array("ping".utf8), ack: true,
+                        ackTimeout: .seconds(30)))
+                latencies.append(Double(Stopwatch.now() - start) / 1e6)
+                guard response.deliveredCount == subscribers else {
+                    throw BenchError(
+                        "acked multicast delivered \(response.deliveredCount) of \(subscribers) "
+                            + "(timeout \(response.timeoutCount), failed \(response.failedCount))")
+                }
+            }
+            return Percentiles(latencies)
         }
-        for task in acknowledgers { task.cancel() }
-        return Percentiles(latencies)
     }
 }

@@ -70,45 +70,45 @@ struct IoTSimScenario: AsyncParsableCommand {
         report.add("simulator_rss_mib", servers.1.residentMiB)
         report.add("call_errors", simulator.status.errors)
 
-        let client = try PrismClient(server: prismd.grpc)
-        var latencies: [Double] = []
-        var walls: [Double] = []
-        var answered = Int.max
-        var unanswered = 0
-        var delivered = Int.max
-        for _ in 0..<multicasts {
-            let sent = Stopwatch.now()
-            let response = try await client.multicast(
-                MulticastOptions(
-                    filter: nil, all: true, payload: Array(#"{"command":"read"}"#.utf8),
-                    contentType: "application/json",
-                    ack: true, ackTimeout: .seconds(60)))
-            walls.append(Double(Stopwatch.now() - sent) / 1e6)
-            latencies.append(response.latency.swiftDuration / .milliseconds(1))
-            // The worst run: every run answered at least this many, and at most this many never answered.
-            answered = min(answered, Int(response.deliveredCount + response.failedCount))
-            unanswered = max(unanswered, Int(response.timeoutCount + response.pendingCount))
-            delivered = min(delivered, Int(response.deliveredCount))
-            try await Task.sleep(for: .seconds(1))
-        }
-        report.add("multicast_delivered_min", delivered)
-        report.add("multicast_answered_min", answered)
-        report.add("multicast_unanswered_max", unanswered)
-        report.add("multicast_ack_ms_median", Percentiles(latencies).median)
-        report.add("multicast_ack_ms_max", Percentiles(latencies).value(at: 100))
-        report.add("multicast_wall_ms_median", Percentiles(walls).median)
+        try await PrismClient.with(server: prismd.grpc) { client in
+            var latencies: [Double] = []
+            var walls: [Double] = []
+            var answered = Int.max
+            var unanswered = 0
+            var delivered = Int.max
+            for _ in 0..<multicasts {
+                let sent = Stopwatch.now()
+                let response = try await client.multicast(
+                    MulticastOptions(
+                        filter: nil, all: true, payload: Array(#"{"command":"read"}"#.utf8),
+                        contentType: "application/json",
+                        ack: true, ackTimeout: .seconds(60)))
+                walls.append(Double(Stopwatch.now() - sent) / 1e6)
+                latencies.append(response.latency.swiftDuration / .milliseconds(1))
+                // The worst run: every run answered at least this many, and at most this many never answered.
+                answered = min(answered, Int(response.deliveredCount + response.failedCount))
+                unanswered = max(unanswered, Int(response.timeoutCount + response.pendingCount))
+                delivered = min(delivered, Int(response.deliveredCount))
+                try await Task.sleep(for: .seconds(1))
+            }
+            report.add("multicast_delivered_min", delivered)
+            report.add("multicast_answered_min", answered)
+            report.add("multicast_unanswered_max", unanswered)
+            report.add("multicast_ack_ms_median", Percentiles(latencies).median)
+            report.add("multicast_ack_ms_max", Percentiles(latencies).value(at: 100))
+            report.add("multicast_wall_ms_median", Percentiles(walls).median)
 
-        // Every device below 9.0 reports its new firmware to prismd before it acks: a heavier command.
-        let update = try await client.multicast(
-            MulticastOptions(
-                filter: nil, all: true, payload: Array(#"{"command":"update_firmware","version":"9.0.0"}"#.utf8),
-                contentType: "application/json", ack: true, ackTimeout: .seconds(60)))
-        report.add("update_firmware_delivered", Int(update.deliveredCount))
-        report.add("update_firmware_ms", update.latency.swiftDuration / .milliseconds(1))
-        let updated = try await client.enumeratePage(
-            EnumerateOptions(filter: #"firmware == "9.0.0""#, pageSize: 1, includeMetadata: false))
-        report.add("update_firmware_enumerated", Int(updated.totalCount))
-        await client.close()
+            // Every device below 9.0 reports its new firmware to prismd before it acks: a heavier command.
+            let update = try await client.multicast(
+                MulticastOptions(
+                    filter: nil, all: true, payload: Array(#"{"command":"update_firmware","version":"9.0.0"}"#.utf8),
+                    contentType: "application/json", ack: true, ackTimeout: .seconds(60)))
+            report.add("update_firmware_delivered", Int(update.deliveredCount))
+            report.add("update_firmware_ms", update.latency.swiftDuration / .milliseconds(1))
+            let updated = try await client.enumeratePage(
+                EnumerateOptions(filter: #"firmware == "9.0.0""#, pageSize: 1, includeMetadata: false))
+            report.add("update_firmware_enumerated", Int(updated.totalCount))
+        }
 
         let stopping = Stopwatch.now()
         let status = try await simulator.interrupt()

@@ -33,25 +33,31 @@ struct MulticastScenario: AsyncParsableCommand {
         guard let mode = MulticastRequest.Delivery(rawValue: delivery) else {
             throw ValidationError("--delivery must be at-most-once or ack")
         }
-        let coordinator = try await RegistryFixtures.coordinator()
-        try await RegistryFixtures.fill(coordinator, count: targets)
-        let messaging = coordinator.messaging
-        var devices: [Task<Void, Never>] = []
-        var idle: [MessageSubscription] = []
-        for index in 0..<targets {
-            let subscription = try await messaging.subscribe(to: ["dev-\(index)"])
-            if idleSubscribers {
-                idle.append(subscription)
-                continue
-            }
-            devices.append(
-                Task {
-                    for await message in subscription where message.ackRequested {
-                        try? await messaging.acknowledge(messageID: message.message.messageID, error: nil)
+        try await RegistryFixtures.withCoordinator { coordinator in
+            try await RegistryFixtures.fill(coordinator, count: targets)
+            let messaging = coordinator.messaging
+            var idle: [MessageSubscription] = []
+            defer { for subscription in idle { subscription.cancel() } }
+            try await withThrowingTaskGroup(of: Void.self) { devices in
+                for index in 0..<targets {
+                    let subscription = try await messaging.subscribe(to: ["dev-\(index)"])
+                    if idleSubscribers {
+                        idle.append(subscription)
+                        continue
                     }
-                })
+                    devices.addTask {
+                        for await message in subscription where message.ackRequested {
+                            try? await messaging.acknowledge(messageID: message.message.messageID, error: nil)
+                        }
+                    }
+                }
+                defer { devices.cancelAll() }
+                try await measure(coordinator, mode: mode)
+            }
         }
-        defer { devices.forEach { $0.cancel() } }
+    }
+
+    private func measure(_ coordinator: Coordinator, mode: MulticastRequest.Delivery) async throws {
         var last: MulticastReport?
         let request = MulticastRequest(
             filter: nil, all: true, payload: Array(#"{"command":"read"}"#.utf8), delivery: mode,
@@ -73,7 +79,5 @@ struct MulticastScenario: AsyncParsableCommand {
         report.add("latency_ms_p99", times.value(at: 99) / 1e6)
         report.add("messages_per_second", Double(targets) / (times.median / 1e9))
         report.print()
-        for device in devices { device.cancel() }
-        for subscription in idle { subscription.cancel() }
     }
 }

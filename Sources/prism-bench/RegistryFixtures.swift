@@ -7,10 +7,25 @@ import PrismSQLite
 
 /// Builds coordinators filled with the sample fleet for the registry scenarios.
 enum RegistryFixtures {
-    /// A started coordinator on `backend` (`memory`, or `sqlite` in a fresh directory under /tmp).
-    static func coordinator(
+    /// Runs `body` with a started coordinator on `backend` (`memory`, `redis`, or `sqlite` in a fresh
+    /// directory under /tmp, removed afterwards). A SQLite registry checkpoints meanwhile as prismd's does,
+    /// so that the WAL does not grow through a measurement; the sweeper does not run (the sweep
+    /// scenario sweeps by hand).
+    static func withCoordinator<Result: Sendable>(
         settings: NamespaceSettings = NamespaceSettings(name: "bench"), backend: String = "memory",
-        pushdown: Bool = true
+        pushdown: Bool = true, _ body: (Coordinator) async throws -> Result
+    ) async throws -> Result {
+        let coordinator = try await coordinator(settings: settings, backend: backend, pushdown: pushdown)
+        defer { cleanUp(coordinator) }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            if let sqlite = coordinator.registry as? SQLiteRegistry { group.addTask { await sqlite.run() } }
+            defer { group.cancelAll() }
+            return try await body(coordinator)
+        }
+    }
+
+    private static func coordinator(
+        settings: NamespaceSettings, backend: String, pushdown: Bool
     ) async throws -> Coordinator {
         let registry: any RegistrySlot
         switch backend {
@@ -23,9 +38,6 @@ enum RegistryFixtures {
                 database: try SQLiteDatabase(directory: directory), namespace: settings.name, pushdown: pushdown,
                 indexedFields: settings.indexedFields ?? [])
             try await sqlite.prepareIndexes()
-            // Checkpoints as prismd runs them, so that the WAL does not grow through a measurement. The
-            // benchmark process ends with the scenario, and the task with it.
-            Task { await sqlite.run() }
             registry = sqlite
         case "redis":
             // $PRISM_BENCH_REDIS (default 127.0.0.1:6379); a fresh namespace per run.
@@ -45,7 +57,7 @@ enum RegistryFixtures {
     }
 
     /// Removes a SQLite coordinator's data directory.
-    static func cleanUp(_ coordinator: Coordinator) {
+    private static func cleanUp(_ coordinator: Coordinator) {
         if let sqlite = coordinator.registry as? SQLiteRegistry {
             try? FileManager.default.removeItem(atPath: (sqlite.database.path as NSString).deletingLastPathComponent)
         }

@@ -23,51 +23,62 @@ struct SessionScenario: AsyncParsableCommand {
     @Flag(help: "Patch a metadata field (battery) with each heartbeat.") var patch = false
 
     func run() async throws {
-        let clients = try (0..<sessions).map { _ in try PrismClient(server: server) }
-        let sessions = clients.map { $0.openSession() }
-        for (index, session) in sessions.enumerated() {
-            for identity in 0..<identities {
-                try await session.register(
-                    "hb-\(index)-\(identity)", metadata: ["type": "sensor", "battery": 1.0], ttl: .seconds(300))
-            }
-        }
-        let (identities, window, patch) = (self.identities, self.window, self.patch)
-        let deadline = Stopwatch.now() + UInt64(seconds * 1e9)
-        let start = Stopwatch.now()
-        let confirmed = try await withThrowingTaskGroup(of: Int.self) { group in
-            for (index, session) in sessions.enumerated() {
-                group.addTask {
-                    var sent = 0
-                    while Stopwatch.now() < deadline {
-                        for _ in 0..<window - 1 {
-                            let name = "hb-\(index)-\(sent % identities)"
-                            session.sendHeartbeat(
-                                name, ttl: .seconds(300),
-                                metadataPatch: patch ? ["battery": .double(Double(sent % 100) / 100)] : nil)
-                            sent += 1
+        let (identities, window, patch, seconds) = (self.identities, self.window, self.patch, self.seconds)
+        let gate = StartGate(parties: sessions)
+        // Each session registers its identities, waits for the others, then heartbeats until the deadline.
+        let (confirmed, failures, finished) = try await BenchClients.with(count: sessions, server: server) { clients in
+            try await withThrowingTaskGroup(of: (sent: Int, failures: Int, finished: UInt64).self) { group in
+                for (index, client) in clients.enumerated() {
+                    group.addTask {
+                        try await client.withSession { session in
+                            for identity in 0..<identities {
+                                try await session.register(
+                                    "hb-\(index)-\(identity)", metadata: ["type": "sensor", "battery": 1.0],
+                                    ttl: .seconds(300))
+                            }
+                            await gate.arrive()
+                            let sent = try await Self.heartbeats(
+                                on: session, index: index, identities: identities, window: window, patch: patch,
+                                until: gate.openedAt + UInt64(seconds * 1e9))
+                            let finished = Stopwatch.now()
+                            session.close()
+                            var failures = 0
+                            for await _ in session.failures { failures += 1 }
+                            return (sent, failures, finished)
                         }
-                        try await session.heartbeat("hb-\(index)-0", ttl: .seconds(300))
-                        sent += 1
                     }
-                    return sent
+                }
+                return try await group.reduce((0, 0, UInt64(0))) {
+                    ($0.0 + $1.sent, $0.1 + $1.failures, max($0.2, $1.finished))
                 }
             }
-            return try await group.reduce(0, +)
         }
-        let elapsed = Double(Stopwatch.now() - start) / 1e9
-        var failures = 0
-        for session in sessions {
-            await session.close()
-            for await _ in session.failures { failures += 1 }
-        }
-        for client in clients { await client.close() }
+        let elapsed = Double(finished - gate.openedAt) / 1e9
         var report = JSONReport(scenario: "session-heartbeats")
-        report.add("sessions", sessions.count)
+        report.add("sessions", sessions)
         report.add("identities_per_session", identities)
         report.add("metadata_patch", .bool(patch))
         report.add("heartbeats", confirmed)
         report.add("heartbeats_per_second", Double(confirmed) / elapsed)
         report.add("failures", failures)
         report.print()
+    }
+
+    /// Heartbeats in windows of `window` (the last of each waits for prismd) until `deadline`; how many.
+    private static func heartbeats(
+        on session: PrismSession, index: Int, identities: Int, window: Int, patch: Bool, until deadline: UInt64
+    ) async throws -> Int {
+        var sent = 0
+        while Stopwatch.now() < deadline {
+            for _ in 0..<window - 1 {
+                session.sendHeartbeat(
+                    "hb-\(index)-\(sent % identities)", ttl: .seconds(300),
+                    metadataPatch: patch ? ["battery": .double(Double(sent % 100) / 100)] : nil)
+                sent += 1
+            }
+            try await session.heartbeat("hb-\(index)-0", ttl: .seconds(300))
+            sent += 1
+        }
+        return sent
     }
 }

@@ -22,29 +22,30 @@ struct SweepScenario: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let coordinator = try await RegistryFixtures.coordinator()
-        try await RegistryFixtures.fill(coordinator, count: resident, prefix: "resident")
-        try await RegistryFixtures.fill(coordinator, count: expiring, ttl: .seconds(1), prefix: "brief")
-        // Watch from here: the sweep's EXPIRED events are what the watcher must receive.
-        let events = try coordinator.watch(bufferSize: expiring + 10)
-        try await Task.sleep(for: .milliseconds(1100))
-        let start = Stopwatch.now()
-        let swept = try await coordinator.sweepExpired()
-        let elapsed = Double(Stopwatch.now() - start)
-        var expiredEvents = 0
-        for try await event in events {
-            if event.kind == .expired { expiredEvents += 1 }
-            if expiredEvents == swept { break }
+        try await RegistryFixtures.withCoordinator { coordinator in
+            try await RegistryFixtures.fill(coordinator, count: resident, prefix: "resident")
+            try await RegistryFixtures.fill(coordinator, count: expiring, ttl: .seconds(1), prefix: "brief")
+            // Watch from here: the sweep's EXPIRED events are what the watcher must receive.
+            let events = try coordinator.watch(bufferSize: expiring + 10)
+            try await Task.sleep(for: .milliseconds(1100))
+            let start = Stopwatch.now()
+            let swept = try await coordinator.sweepExpired()
+            let elapsed = Double(Stopwatch.now() - start)
+            var expiredEvents = 0
+            for try await event in events {
+                if event.kind == .expired { expiredEvents += 1 }
+                if expiredEvents == swept { break }
+            }
+            var report = JSONReport(scenario: "sweep")
+            report.add("backend", "memory")
+            report.add("resident", resident)
+            report.add("expiring", expiring)
+            report.add("swept", swept)
+            report.add("expired_events", expiredEvents)
+            report.add("sweep_ms", elapsed / 1e6)
+            report.add("ns_per_expiry", elapsed / Double(max(swept, 1)))
+            report.add("remaining", try await coordinator.count())
+            report.print()
         }
-        var report = JSONReport(scenario: "sweep")
-        report.add("backend", "memory")
-        report.add("resident", resident)
-        report.add("expiring", expiring)
-        report.add("swept", swept)
-        report.add("expired_events", expiredEvents)
-        report.add("sweep_ms", elapsed / 1e6)
-        report.add("ns_per_expiry", elapsed / Double(max(swept, 1)))
-        report.add("remaining", try await coordinator.count())
-        report.print()
     }
 }

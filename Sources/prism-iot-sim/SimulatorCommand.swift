@@ -90,23 +90,24 @@ struct SimulatorCommand: AsyncParsableCommand {
             via: settingsVia,
             seed: seed, connections: connections)
         let simulator = try Simulator(settings: settings)
+        let unregistered: Int
         do {
-            try await simulator.start()
-        } catch {
-            await simulator.stop()
+            unregistered = try await simulator.run {
+                printError(
+                    "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(server), "
+                        + "commands via \(via.rawValue); Ctrl-C stops")
+                let reason = await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await Self.printStatus(of: simulator, every: statusEvery) }
+                    group.addTask { await Self.announceReady(simulator) }
+                    defer { group.cancelAll() }
+                    return await StopRequests.next(after: duration)
+                }
+                Self.printStatusLine(simulator.counters.snapshot(), devices: devices, previous: nil, interval: .zero)
+                printError("prism-iot-sim: \(reason); unregistering \(devices) devices")
+            }
+        } catch let error as SimulatorError {
             throw ExitFailure("cannot start the fleet: \(error)")
         }
-        printError(
-            "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(server), "
-                + "commands via \(via.rawValue); Ctrl-C stops")
-        let status = Task { await Self.printStatus(of: simulator, every: statusEvery) }
-        let ready = Task { await Self.announceReady(simulator) }
-        let reason = await StopRequests.next(after: duration)
-        status.cancel()
-        ready.cancel()
-        Self.printStatusLine(simulator.counters.snapshot(), devices: devices, previous: nil, interval: .zero)
-        printError("prism-iot-sim: \(reason); unregistering \(devices) devices")
-        let unregistered = await simulator.stop()
         printError("prism-iot-sim: unregistered \(unregistered) of \(devices) devices")
     }
 

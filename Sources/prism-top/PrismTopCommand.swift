@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrismClient
 import PrismCommandLine
 import PrismFilter
 import PrismTop
@@ -67,20 +68,14 @@ struct PrismTopCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source: SnapshotSource
         do {
-            source = try SnapshotSource(server: server, namespace: namespace)
-        } catch {
+            // The Watch stream and the connection end cleanly on every way out, before the process exits.
+            try await SnapshotSource.with(server: server, namespace: namespace) { source in
+                try await run(with: source)
+            }
+        } catch let error as PrismClientError {
             throw ValidationError(error.description)
         }
-        // Closed on every way out, before the process exits: the Watch stream and the connection end cleanly.
-        do {
-            try await run(with: source)
-        } catch {
-            await source.close()
-            throw error
-        }
-        await source.close()
     }
 
     private func run(with source: SnapshotSource) async throws {

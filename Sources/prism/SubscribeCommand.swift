@@ -33,28 +33,29 @@ struct SubscribeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await client.run { client in
-            let messages = try await client.subscribe(identities)
-            printError("subscribed to \(identities.joined(separator: ", "))")
-            var received = 0
-            for try await message in messages {
-                if self.client.json {
-                    try Output.printJSON(message)
-                } else {
-                    let payload = String(decoding: message.payload, as: UTF8.self)
-                    Output.line("\(message.identity)  \(message.messageID)  \(payload)")
-                }
-                if ack || ackError != nil || reply != nil, message.ackRequested {
-                    do {
-                        try await client.ack(
-                            messageID: message.messageID, error: ackError, reply: Array((reply ?? "").utf8))
-                    } catch let error as PrismClientError {
-                        // The sender stopped waiting (its timeout passed): say so and keep receiving.
-                        guard case .rejected(let code, let reason) = error, code == .notFound else { throw error }
-                        printError("prism: ack of \(message.messageID) too late: \(reason)")
+            try await client.subscribe(identities) { messages in
+                printError("subscribed to \(identities.joined(separator: ", "))")
+                var received = 0
+                for try await message in messages {
+                    if self.client.json {
+                        try Output.printJSON(message)
+                    } else {
+                        let payload = String(decoding: message.payload, as: UTF8.self)
+                        Output.line("\(message.identity)  \(message.messageID)  \(payload)")
                     }
+                    if ack || ackError != nil || reply != nil, message.ackRequested {
+                        do {
+                            try await client.ack(
+                                messageID: message.messageID, error: ackError, reply: Array((reply ?? "").utf8))
+                        } catch let error as PrismClientError {
+                            // The sender stopped waiting (its timeout passed): say so and keep receiving.
+                            guard case .rejected(let code, let reason) = error, code == .notFound else { throw error }
+                            printError("prism: ack of \(message.messageID) too late: \(reason)")
+                        }
+                    }
+                    received += 1
+                    if let count, received >= count { return }
                 }
-                received += 1
-                if let count, received >= count { return }
             }
         }
     }
@@ -79,17 +80,18 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         let filterText = try filter.text()
         try await client.run { client in
-            let events = try await client.watch(filter: filterText, startRevision: fromRevision)
-            printError("watching namespace \(self.client.namespace)")
-            var received = 0
-            for try await event in events {
-                if self.client.json {
-                    try Output.printJSON(event)
-                } else {
-                    Output.line(Output.eventLine(event))
+            try await client.watch(filter: filterText, startRevision: fromRevision) { events in
+                printError("watching namespace \(self.client.namespace)")
+                var received = 0
+                for try await event in events {
+                    if self.client.json {
+                        try Output.printJSON(event)
+                    } else {
+                        Output.line(Output.eventLine(event))
+                    }
+                    received += 1
+                    if let count, received >= count { return }
                 }
-                received += 1
-                if let count, received >= count { return }
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PrismClient
+import Synchronization
 import Testing
 
 /// prismd's gRPC port under the concurrency real clients bring: hundreds of calls in flight on one
@@ -64,27 +65,29 @@ struct FrontDoorEndToEndTests {
     func keepaliveEndsCallsToAHungServer() async throws {
         let prismd = try await Prismd.start(config: Self.memoryConfig)
         defer { prismd.process.signal(SIGKILL) }
-        let client = try PrismClient(server: prismd.grpc, keepalive: .seconds(1), keepaliveTimeout: .seconds(1))
-        try await client.register("awake")
-        // Stopped, prismd's kernel still accepts bytes: only the unanswered ping shows that it is gone.
-        prismd.process.signal(SIGSTOP)
-        defer { prismd.process.signal(SIGCONT) }
-        let started = ContinuousClock.now
-        do {
-            _ = try await client.get("awake")
-            Issue.record("a call to a stopped server answered")
-        } catch {
-            guard case .unreachable = error else {
-                Issue.record("expected unreachable, got \(error)")
-                return
+        let closing = Mutex<ContinuousClock.Instant?>(nil)
+        try await PrismClient.with(server: prismd.grpc, keepalive: .seconds(1), keepaliveTimeout: .seconds(1)) {
+            client in
+            try await client.register("awake")
+            // Stopped, prismd's kernel still accepts bytes: only the unanswered ping shows that it is gone.
+            prismd.process.signal(SIGSTOP)
+            let started = ContinuousClock.now
+            do throws(PrismClientError) {
+                _ = try await client.get("awake")
+                Issue.record("a call to a stopped server answered")
+            } catch {
+                guard case .unreachable = error else {
+                    Issue.record("expected unreachable, got \(error)")
+                    return
+                }
             }
+            let waited = ContinuousClock.now - started
+            #expect(waited < .seconds(10), "the call waited \(waited)")
+            closing.withLock { $0 = .now }
         }
-        let waited = ContinuousClock.now - started
-        #expect(waited < .seconds(10), "the call waited \(waited)")
+        prismd.process.signal(SIGCONT)
         // Closing does not wait for ever either, though grpc-swift is reconnecting to the stopped server.
-        let closing = ContinuousClock.now
-        await client.close()
-        #expect(ContinuousClock.now - closing < .seconds(10))
+        if let closing = closing.withLock({ $0 }) { #expect(ContinuousClock.now - closing < .seconds(10)) }
     }
 
     static let memoryConfig = """

@@ -12,53 +12,60 @@ struct SessionTests {
     @Test("register on the session, receive a multicast, ack in-band with a reply; results in order")
     func registerReceiveAck() async throws {
         try await TestServer.with { server in
-            let client = try server.client()
-            let session = client.openSession()
-            #expect(try await session.register("dev-1", metadata: ["type": "sensor"], ttl: .seconds(30)) == false)
-            #expect(try await session.register("dev-1", metadata: ["type": "sensor"], ttl: .seconds(30)) == true)
+            try await server.withClient { client in
+                try await client.withSession { session in
+                    #expect(
+                        try await session.register("dev-1", metadata: ["type": "sensor"], ttl: .seconds(30)) == false)
+                    #expect(
+                        try await session.register("dev-1", metadata: ["type": "sensor"], ttl: .seconds(30)) == true)
 
-            let acker = Task {
-                for await message in session.messages {
-                    #expect(message.identity == "dev-1")
-                    try await session.ack(messageID: message.messageID, reply: Array("21.5".utf8))
-                    return
+                    let report = try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for await message in session.messages {
+                                #expect(message.identity == "dev-1")
+                                try await session.ack(messageID: message.messageID, reply: Array("21.5".utf8))
+                                return
+                            }
+                        }
+                        let report = try await client.multicast(
+                            MulticastOptions(filter: #"type == "sensor""#, payload: Array("read".utf8), ack: true))
+                        try await group.waitForAll()
+                        return report
+                    }
+                    #expect(report.deliveredCount == 1)
+                    #expect(report.statuses.first { $0.identity == "dev-1" }?.reply == Data("21.5".utf8))
+
+                    // A heartbeat with a patch through the session is what Get sees afterwards.
+                    try await session.heartbeat("dev-1", metadataPatch: ["battery": 0.5])
+                    #expect(try await client.get("dev-1").metadataObject["battery"] == 0.5)
                 }
             }
-            let report = try await client.multicast(
-                MulticastOptions(filter: #"type == "sensor""#, payload: Array("read".utf8), ack: true))
-            try await acker.value
-            #expect(report.deliveredCount == 1)
-            #expect(report.statuses.first { $0.identity == "dev-1" }?.reply == Data("21.5".utf8))
-
-            // A heartbeat with a patch through the session is what Get sees afterwards.
-            try await session.heartbeat("dev-1", metadataPatch: ["battery": 0.5])
-            #expect(try await client.get("dev-1").metadataObject["battery"] == 0.5)
-            await session.close()
         }
     }
 
     @Test("failures: a waiting call throws the status, a send without waiting reports on `failures`")
     func failures() async throws {
         try await TestServer.with { server in
-            let client = try server.client()
-            let session = client.openSession()
-            do throws(PrismClientError) {
-                try await session.heartbeat("nobody")
-                Issue.record("a heartbeat of an unregistered identity succeeded")
-            } catch {
-                guard case .rejected(.notFound, _) = error else {
-                    Issue.record("expected NOT_FOUND, got \(error)")
-                    return
+            try await server.withClient { client in
+                try await client.withSession { session throws in
+                    do throws(PrismClientError) {
+                        try await session.heartbeat("nobody")
+                        Issue.record("a heartbeat of an unregistered identity succeeded")
+                    } catch {
+                        guard case .rejected(.notFound, _) = error else {
+                            Issue.record("expected NOT_FOUND, got \(error)")
+                            return
+                        }
+                    }
+                    session.sendHeartbeat("nobody-either")
+                    var failures = session.failures.makeAsyncIterator()
+                    let failure = await failures.next()
+                    #expect(failure?.code == Int32(RPCError.Code.notFound.rawValue))
+                    #expect(failure?.message.contains("nobody-either") == true)
+                    // The session is still open after failures.
+                    #expect(try await session.register("dev-2") == false)
                 }
             }
-            session.sendHeartbeat("nobody-either")
-            var failures = session.failures.makeAsyncIterator()
-            let failure = await failures.next()
-            #expect(failure?.code == Int32(RPCError.Code.notFound.rawValue))
-            #expect(failure?.message.contains("nobody-either") == true)
-            // The session is still open after failures.
-            #expect(try await session.register("dev-2") == false)
-            await session.close()
         }
     }
 
@@ -100,44 +107,50 @@ struct SessionTests {
             #expect(results.map(\.code) == [0, Int32(RPCError.Code.invalidArgument.rawValue), 0])
             #expect(results[1].message.contains("namespace 'default'"))
             // dev-3 named no namespace, so it went to the session's.
-            #expect(try await server.client().get("dev-3").identity == "dev-3")
+            #expect(try await server.withClient { try await $0.get("dev-3") }.identity == "dev-3")
         }
     }
 
     @Test("unregister and the session's end both end its subscriptions")
     func subscriptionsEnd() async throws {
         try await TestServer.with { server in
-            let client = try server.client()
-            let session = client.openSession()
-            try await session.register("dev-5")
-            try await session.register("dev-6")
-            #expect(try await session.unregister("dev-5"))
-            try await client.register("dev-5")
-            let afterUnregister = try await client.multicast(
-                MulticastOptions(filter: #"@id == "dev-5""#, payload: [1], ack: true, ackTimeout: .seconds(5)))
-            #expect(afterUnregister.failedCount == 1)
+            try await server.withClient { client in
+                try await client.withSession { session in
+                    try await session.register("dev-5")
+                    try await session.register("dev-6")
+                    #expect(try await session.unregister("dev-5"))
+                    try await client.register("dev-5")
+                    let afterUnregister = try await client.multicast(
+                        MulticastOptions(filter: #"@id == "dev-5""#, payload: [1], ack: true, ackTimeout: .seconds(5)))
+                    #expect(afterUnregister.failedCount == 1)
 
-            session.cancel()
-            let deadline = ContinuousClock.now + .seconds(5)
-            var failed: UInt32 = 0
-            while ContinuousClock.now < deadline, failed == 0 {
-                failed = try await client.multicast(
-                    MulticastOptions(filter: #"@id == "dev-6""#, payload: [1], ack: true, ackTimeout: .seconds(1))
-                ).failedCount
+                    session.cancel()
+                    let deadline = ContinuousClock.now + .seconds(5)
+                    var failed: UInt32 = 0
+                    while ContinuousClock.now < deadline, failed == 0 {
+                        failed = try await client.multicast(
+                            MulticastOptions(
+                                filter: #"@id == "dev-6""#, payload: [1], ack: true, ackTimeout: .seconds(1))
+                        ).failedCount
+                    }
+                    #expect(failed == 1, "the cancelled session still received dev-6's messages")
+                    #expect(session.ended != nil)
+                }
             }
-            #expect(failed == 1, "the cancelled session still received dev-6's messages")
-            #expect(session.ended != nil)
         }
     }
 
     @Test("a graceful shutdown ends open sessions")
     func shutdownEndsSessions() async throws {
         try await TestServer.with { server in
-            let session = try server.client().openSession()
-            try await session.register("dev-7")
-            try await server.stop()
-            for await _ in session.messages {}
-            #expect(session.ended != nil)
+            try await server.withClient { client in
+                try await client.withSession { session in
+                    try await session.register("dev-7")
+                    try await server.stop()
+                    for await _ in session.messages {}
+                    #expect(session.ended != nil)
+                }
+            }
         }
     }
 }

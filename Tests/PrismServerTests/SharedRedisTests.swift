@@ -18,57 +18,66 @@ struct SharedRedisTests {
             registry: .redis(address: address, connections: 2), messaging: .inproc)
         try await TestServer.with([namespace]) { first in
             try await TestServer.with([namespace]) { second in
-                let a = try first.client(namespace: namespace.name)
-                let b = try second.client(namespace: namespace.name)
-                let expiredOnA = ExpiredCollector(try await a.watch())
-                let expiredOnB = ExpiredCollector(try await b.watch())
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for index in 0..<40 {
-                        group.addTask {
-                            let client = index.isMultiple(of: 2) ? a : b
-                            try await client.register("dev-\(index)", metadata: ["n": .int(Int64(index))])
+                try await first.withClient(namespace: namespace.name) { a in
+                    try await second.withClient(namespace: namespace.name) { b in
+                        try await withExpiredCollectors(a, b) { expiredOnA, expiredOnB in
+                            try await withThrowingTaskGroup(of: Void.self) { group in
+                                for index in 0..<40 {
+                                    group.addTask {
+                                        let client = index.isMultiple(of: 2) ? a : b
+                                        try await client.register("dev-\(index)", metadata: ["n": .int(Int64(index))])
+                                    }
+                                }
+                                try await group.waitForAll()
+                            }
+                            #expect(try await a.enumeratePage(EnumerateOptions(pageSize: 1000)).totalCount == 40)
+                            #expect(
+                                try await b.enumeratePage(EnumerateOptions(filter: "n < 10", pageSize: 1000)).identities
+                                    .count == 10
+                            )
+                            await expectRejected(.alreadyExists) { try await b.register("dev-0") }
+                            for index in 0..<5 { try await a.register("brief-\(index)", ttl: .milliseconds(300)) }
+                            try await Task.sleep(for: .seconds(1.5))
+                            // Each prismd announces the expiries its own sweeper removed: together, each exactly once.
+                            #expect(
+                                (expiredOnA.collected + expiredOnB.collected).sorted() == (0..<5).map { "brief-\($0)" })
+                            #expect(try await b.enumeratePage(EnumerateOptions(pageSize: 1000)).totalCount == 40)
                         }
                     }
-                    try await group.waitForAll()
                 }
-                #expect(try await a.enumeratePage(EnumerateOptions(pageSize: 1000)).totalCount == 40)
-                #expect(
-                    try await b.enumeratePage(EnumerateOptions(filter: "n < 10", pageSize: 1000)).identities.count == 10
-                )
-                await expectRejected(.alreadyExists) { try await b.register("dev-0") }
-                for index in 0..<5 { try await a.register("brief-\(index)", ttl: .milliseconds(300)) }
-                try await Task.sleep(for: .seconds(1.5))
-                // Each prismd announces the expiries its own sweeper removed: together, each exactly once.
-                #expect((expiredOnA.collected + expiredOnB.collected).sorted() == (0..<5).map { "brief-\($0)" })
-                #expect(try await b.enumeratePage(EnumerateOptions(pageSize: 1000)).totalCount == 40)
-                await a.close()
-                await b.close()
             }
         }
     }
 }
 
-/// Collects the EXPIRED events of a watch in the background.
-final class ExpiredCollector: Sendable {
-    private final class Names: Sendable {
-        let list = Mutex<[String]>([])
-    }
-
-    private let names = Names()
-    private let task: Task<Void, Never>
-
-    init(_ events: AsyncThrowingStream<Prism_Registry_V1_Event, any Error>) {
-        let names = self.names
-        task = Task {
-            do {
-                for try await event in events where event.kind == .expired {
-                    names.list.withLock { $0.append(event.identity.identity) }
+/// Runs `body` while both clients' Watch streams collect the EXPIRED events.
+func withExpiredCollectors(
+    _ a: PrismClient, _ b: PrismClient, _ body: (ExpiredCollector, ExpiredCollector) async throws -> Void
+) async throws {
+    let (onA, onB) = (ExpiredCollector(), ExpiredCollector())
+    let openings = StreamOpenings()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for (client, collector) in [(a, onA), (b, onB)] {
+            group.addTask {
+                try await client.watch { events in
+                    openings.opened()
+                    for try await event in events where event.kind == .expired {
+                        collector.add(event.identity.identity)
+                    }
                 }
-            } catch {}
+            }
         }
+        await openings.wait(for: 2)
+        defer { group.cancelAll() }
+        try await body(onA, onB)
     }
+}
 
-    var collected: [String] { names.list.withLock { $0 } }
+/// The names of the EXPIRED events one Watch stream saw.
+final class ExpiredCollector: Sendable {
+    private let names = Mutex<[String]>([])
 
-    deinit { task.cancel() }
+    func add(_ name: String) { names.withLock { $0.append(name) } }
+
+    var collected: [String] { names.withLock { $0 } }
 }

@@ -65,8 +65,11 @@ struct TestServer {
         try await task.value
     }
 
-    func client(namespace: String = "default") throws -> PrismClient {
-        try PrismClient(server: grpcAddress, namespace: namespace)
+    /// Runs `body` with a client of this server, closed afterwards.
+    func withClient<Result: Sendable>(
+        namespace: String = "default", _ body: (PrismClient) async throws -> Result
+    ) async throws -> Result {
+        try await PrismClient.with(server: grpcAddress, namespace: namespace, body)
     }
 
     /// GET on the HTTP endpoint: status and body.
@@ -76,3 +79,23 @@ struct TestServer {
 }
 
 enum TestServerError: Error { case didNotStart }
+
+/// Lets a test wait until the streams it opened in child tasks are set up.
+struct StreamOpenings: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream<Void>.makeStream()
+    }
+
+    func opened() { continuation.yield() }
+
+    func wait(for count: Int) async {
+        var waiting = count
+        for await _ in stream {
+            waiting -= 1
+            if waiting == 0 { return }
+        }
+    }
+}

@@ -17,12 +17,21 @@ public struct ReceivedCommand: Sendable {
 /// How commands reach devices and acks go back: through prismd's Subscribe streams, or on NATS directly
 /// as devices in the field would.
 public protocol CommandLink: Sendable {
-    /// Starts receiving the commands for `identities`, handing each to `deliver`; returns once nothing
-    /// sent from now on can be missed.
-    func subscribe(_ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void) async throws
+    /// Receives the commands for `identities`, handing each to `deliver`, until the task is cancelled.
+    /// Calls `subscribed` once nothing sent from then on can be missed, and throws when that first
+    /// subscription cannot be set up; a subscription that breaks later is set up again.
+    func receive(
+        _ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void,
+        subscribed: @escaping @Sendable () -> Void
+    ) async throws
 
     /// Acks a command that asked for it; a non-nil `error` makes it FAILED for the sender.
     func acknowledge(_ command: ReceivedCommand, error: String?, reply: [UInt8]) async throws
 
+    /// Releases what the link holds, once nothing receives any more.
     func close() async
+}
+
+extension CommandLink {
+    public func close() async {}
 }

@@ -9,21 +9,15 @@ import Synchronization
 ///
 /// When the stream ends (prismd restarting, say) a new one is opened and subscribed to the group's
 /// devices; calls made meanwhile fail, so the devices register again with their next heartbeat.
+/// Unregistering at shutdown, after the stream has closed, goes through the client's unary calls.
 public final class SessionLink: CommandLink, RegistryLink {
     private let client: PrismClient
     private let reconnectDelay: Duration
     /// Called each time the stream ends: commands may be missed until it is open again.
     private let onInterruption: @Sendable () -> Void
 
-    private struct State {
-        var session: PrismSession
-        var identities: [String] = []
-        var deliver: (@Sendable (ReceivedCommand) -> Void)?
-        var supervisor: Task<Void, Never>?
-        var closed = false
-    }
-
-    private let state: Mutex<State>
+    /// The stream in use; nil while a new one is being set up.
+    private let current = Mutex<PrismSession?>(nil)
 
     /// Heartbeats wait this long for others before they leave, so the group's trickle (a few hundred a
     /// second) reaches prismd in bursts: measured with 10,000 devices, one write per heartbeat cost
@@ -36,49 +30,45 @@ public final class SessionLink: CommandLink, RegistryLink {
         self.client = client
         self.reconnectDelay = reconnectDelay
         self.onInterruption = onInterruption
-        state = Mutex(State(session: client.openSession(linger: Self.heartbeatLinger)))
     }
 
-    private var session: PrismSession { state.withLock { $0.session } }
-
-    public func subscribe(_ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void)
-        async throws
-    {
-        let session = self.session
-        try await session.subscribe(identities)
-        let first = state.withLock { state in
-            state.identities += identities
-            state.deliver = deliver
-            return state.supervisor == nil
+    private var session: PrismSession {
+        get throws(PrismClientError) {
+            guard let session = current.withLock({ $0 }) else {
+                throw .unreachable(server: client.server, detail: "the session stream is being opened again")
+            }
+            return session
         }
-        guard first else { return }
-        let supervisor = Task { await self.supervise(starting: session) }
-        state.withLock { $0.supervisor = supervisor }
     }
 
-    /// Hands each message to its device while the stream lasts; then opens a new one.
-    private func supervise(starting first: PrismSession) async {
-        var session = first
+    /// One link serves one group: `identities` are all the devices whose calls it carries.
+    public func receive(
+        _ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void,
+        subscribed: @escaping @Sendable () -> Void
+    ) async throws {
+        try await receiveOnce(identities, deliver: deliver, subscribed: subscribed)
         while !Task.isCancelled {
-            let deliver = state.withLock { $0.deliver }
+            onInterruption()
+            guard (try? await Task.sleep(for: reconnectDelay)) != nil else { return }
+            try? await receiveOnce(identities, deliver: deliver, subscribed: {})
+        }
+    }
+
+    /// One Session stream, subscribed to the group's devices, until it ends.
+    private func receiveOnce(
+        _ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void,
+        subscribed: @escaping @Sendable () -> Void
+    ) async throws {
+        defer { current.withLock { $0 = nil } }
+        try await client.withSession(linger: Self.heartbeatLinger) { session in
+            try await session.subscribe(identities)
+            current.withLock { $0 = session }
+            subscribed()
             for await message in session.messages {
-                deliver?(
+                deliver(
                     ReceivedCommand(
                         identity: message.identity, messageID: message.messageID, payload: [UInt8](message.payload),
                         ackRequested: message.ackRequested))
-            }
-            guard !Task.isCancelled, !state.withLock({ $0.closed }) else { return }
-            onInterruption()
-            while !Task.isCancelled {
-                try? await Task.sleep(for: reconnectDelay)
-                let next = client.openSession(linger: Self.heartbeatLinger)
-                let identities = state.withLock { $0.identities }
-                if (try? await next.subscribe(identities)) != nil {
-                    state.withLock { $0.session = next }
-                    session = next
-                    break
-                }
-                next.cancel()
             }
         }
     }
@@ -97,17 +87,5 @@ public final class SessionLink: CommandLink, RegistryLink {
 
     public func unregister(_ identity: String) async throws(PrismClientError) {
         try await session.unregister(identity)
-    }
-
-    /// Stops commands: the stream ends cleanly and no new one is opened. Unregistering afterwards goes
-    /// through unary calls (``RegistryLink`` of the client).
-    public func close() async {
-        let (session, supervisor) = state.withLock { state in
-            state.closed = true
-            return (state.session, state.supervisor)
-        }
-        supervisor?.cancel()
-        await session.close()
-        await supervisor?.value
     }
 }

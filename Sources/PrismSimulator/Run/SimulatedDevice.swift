@@ -33,6 +33,8 @@ actor SimulatedDevice {
     private let link: any CommandLink
     private let settings: SimulatorSettings
     private let counters: SimulatorCounters
+    /// Commands wait here for the device, which takes them one at a time, as a device would.
+    private nonisolated let inbox = AsyncStream<ReceivedCommand>.makeStream()
 
     init(
         profile: DeviceProfile, client: PrismClient, registry: any RegistryLink, link: any CommandLink,
@@ -48,8 +50,24 @@ actor SimulatedDevice {
         counters.online.add(1, ordering: .relaxed)
     }
 
-    /// Runs until the task is cancelled; `startDelay` spreads a large fleet's first registrations.
+    /// Hands a command to the device; it is answered in turn while the device runs.
+    nonisolated func deliver(_ command: ReceivedCommand) {
+        inbox.continuation.yield(command)
+    }
+
+    /// Lives and answers commands until the task is cancelled; `startDelay` spreads a large fleet's
+    /// first registrations.
     func run(startDelay: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [inbox] in
+                for await command in inbox.stream { await self.handle(command) }
+            }
+            await live(startDelay: startDelay)
+            group.cancelAll()
+        }
+    }
+
+    private func live(startDelay: Duration) async {
         guard (try? await Task.sleep(for: startDelay)) != nil else { return }
         await register()
         // The first heartbeat comes part way through the interval, so the fleet's heartbeats spread out.
@@ -74,7 +92,7 @@ actor SimulatedDevice {
         }
     }
 
-    func handle(_ command: ReceivedCommand) async {
+    private func handle(_ command: ReceivedCommand) async {
         counters.commandsReceived.add(1, ordering: .relaxed)
         guard phase.isOnline else {
             counters.commandsMissed.add(1, ordering: .relaxed)

@@ -1,8 +1,7 @@
 import PrismClient
-import Synchronization
 
-/// A fleet of simulated devices against one prismd: builds the fleet from the seed, subscribes every
-/// device to its commands, then runs each device until ``stop()``.
+/// A fleet of simulated devices against one prismd: builds the fleet from the seed, and ``run(_:)``
+/// subscribes every device to its commands, then runs each device until its body returns.
 public final class Simulator: Sendable {
     public let settings: SimulatorSettings
     public let profiles: [DeviceProfile]
@@ -11,7 +10,6 @@ public final class Simulator: Sendable {
     /// Each group's devices and the link their commands come by.
     private let groups: [(identities: [String], link: any CommandLink)]
     private let devices: [String: SimulatedDevice]
-    private let running = Mutex<[Task<Void, Never>]>([])
 
     public init(settings: SimulatorSettings) throws {
         self.settings = settings
@@ -56,48 +54,84 @@ public final class Simulator: Sendable {
         self.devices = devices
     }
 
-    /// Subscribes every device (throws when prismd or NATS cannot be reached), then starts them. Devices
-    /// subscribe before they register, so no command sent after a device appears is missed.
-    public func start() async throws {
-        // Fails fast, with the reason, when prismd or the namespace is not there: with --via nats nothing
-        // else would talk to prismd before the devices start failing to register.
-        _ = try await clients[0].stats()
-        let devices = self.devices
-        let deliver: @Sendable (ReceivedCommand) -> Void = { command in
-            guard let device = devices[command.identity] else { return }
-            Task { await device.handle(command) }
+    /// Runs the fleet while `body` runs, then stops every device and unregisters them all (a clean exit
+    /// leaves nothing to expire). Returns how many unregistered.
+    ///
+    /// Throws ``SimulatorError/cannotStart(_:)`` when prismd or NATS cannot be reached: every device
+    /// subscribes before any registers, so no command sent after a device appears is missed.
+    public func run(_ body: () async -> Void) async throws -> Int {
+        try await withThrowingTaskGroup(of: Void.self) { connections in
+            for client in clients { connections.addTask { try await client.run() } }
+            do {
+                try await runDevices(body)
+            } catch {
+                await closeLinks()
+                connections.cancelAll()
+                throw error
+            }
+            await closeLinks()
+            let unregistered = await unregisterAll()
+            for client in clients { client.close() }
+            try await connections.waitForAll()
+            return unregistered
         }
-        for group in groups {
-            try await group.link.subscribe(group.identities, deliver: deliver)
-        }
-        // A large fleet registers over a few seconds (2,000 a second) rather than all at once.
-        let spread = min(settings.heartbeat, .milliseconds(profiles.count / 2))
-        let tasks = profiles.enumerated().map { index, profile in
-            let device = devices[profile.identity]!
-            let delay = spread * (Double(index) / Double(max(1, profiles.count)))
-            return Task { await device.run(startDelay: delay) }
-        }
-        running.withLock { $0 = tasks }
     }
 
-    /// Stops every device, unregisters them all (a clean exit leaves nothing to expire), and closes the
-    /// connections. Returns how many unregistered.
-    @discardableResult
-    public func stop() async -> Int {
-        let tasks = running.withLock { tasks in
-            defer { tasks = [] }
-            return tasks
+    private func runDevices(_ body: () async -> Void) async throws {
+        // Fails fast, with the reason, when prismd or the namespace is not there: with --via nats nothing
+        // else would talk to prismd before the devices start failing to register.
+        do {
+            _ = try await clients[0].stats()
+        } catch {
+            throw SimulatorError.cannotStart(error.description)
         }
-        // Commands stop arriving first, then no device may register again, then they all leave.
+        try await withThrowingTaskGroup(of: Void.self) { running in
+            let (subscriptions, subscribed) = AsyncStream<Result<Void, any Error>>.makeStream()
+            let devices = self.devices
+            for group in groups {
+                running.addTask {
+                    do {
+                        try await group.link.receive(
+                            group.identities, deliver: { devices[$0.identity]?.deliver($0) },
+                            subscribed: { subscribed.yield(.success(())) })
+                    } catch {
+                        subscribed.yield(.failure(error))
+                    }
+                }
+            }
+            var waiting = groups.count
+            for await outcome in subscriptions {
+                if case .failure(let error) = outcome {
+                    throw SimulatorError.cannotStart("\(error)")
+                }
+                waiting -= 1
+                if waiting == 0 { break }
+            }
+            subscribed.finish()
+            // A large fleet registers over a few seconds (2,000 a second) rather than all at once.
+            let spread = min(settings.heartbeat, .milliseconds(profiles.count / 2))
+            for (index, profile) in profiles.enumerated() {
+                let device = devices[profile.identity]!
+                let delay = spread * (Double(index) / Double(max(1, profiles.count)))
+                running.addTask { await device.run(startDelay: delay) }
+            }
+            await body()
+            // No device may register again, then commands stop and the devices with them.
+            for device in devices.values { await device.stop() }
+            running.cancelAll()
+        }
+    }
+
+    private func closeLinks() async {
         // Several groups share a link on NATS and with Subscribe streams: close each once.
         var closed: Set<ObjectIdentifier> = []
         for group in groups where closed.insert(ObjectIdentifier(group.link as AnyObject)).inserted {
             await group.link.close()
         }
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
-        for device in devices.values { await device.stop() }
-        let unregistered = await withTaskGroup(of: Bool.self) { group in
+    }
+
+    private func unregisterAll() async -> Int {
+        await withTaskGroup(of: Bool.self) { group in
             var count = 0
             var pending = devices.values.makeIterator()
             // At most 64 calls in flight: enough to finish 10,000 in a second or two.
@@ -111,7 +145,16 @@ public final class Simulator: Sendable {
             }
             return count
         }
-        for client in clients { await client.close() }
-        return unregistered
+    }
+}
+
+public enum SimulatorError: Error, CustomStringConvertible {
+    /// prismd, the namespace or NATS could not be reached, or refused the fleet's subscriptions.
+    case cannotStart(String)
+
+    public var description: String {
+        switch self {
+        case .cannotStart(let reason): reason
+        }
     }
 }

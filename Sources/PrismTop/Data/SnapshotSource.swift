@@ -5,6 +5,8 @@ import Synchronization
 
 /// Fetches prism-top's data from prismd: ListPatterns, Stats and a page of Enumerate each refresh,
 /// and the namespace's MULTICAST events from a Watch stream kept open between refreshes.
+///
+/// Lives inside ``with(server:namespace:_:)``, whose scope holds the connection and the Watch stream.
 public final class SnapshotSource: Sendable {
     public static let identityPageSize = 500
     /// Multicast rows kept, newest first.
@@ -12,13 +14,30 @@ public final class SnapshotSource: Sendable {
 
     private let client: PrismClient
     private let multicasts = Mutex<[MulticastRow]>([])
-    private let watching = Mutex<Task<Void, Never>?>(nil)
+    private let watching = Mutex(false)
+    /// The revision a new Watch stream replays from, each time one is wanted.
+    private let watchRequests = AsyncStream<UInt64>.makeStream()
     private let seenRevision = Atomic<UInt64>(0)
     /// How far back a new watch replays (prismd keeps the last 10,000 events).
     static let replayedEvents: UInt64 = 5000
 
-    public init(server: String, namespace: String) throws(PrismClientError) {
-        client = try PrismClient(server: server, namespace: namespace, callTimeout: .seconds(5))
+    private init(client: PrismClient) {
+        self.client = client
+    }
+
+    /// Runs `body` with a source connected to prismd; the connection and the Watch stream end with it.
+    /// Throws ``PrismClientError/invalidRequest(_:)`` for an address that is not HOST:PORT.
+    public static func with<Result: Sendable>(
+        server: String, namespace: String, _ body: (SnapshotSource) async throws -> Result
+    ) async throws -> Result {
+        try await PrismClient.with(server: server, namespace: namespace, callTimeout: .seconds(5)) { client in
+            let source = SnapshotSource(client: client)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await source.watchWhenAsked() }
+                defer { group.cancelAll() }
+                return try await body(source)
+            }
+        }
     }
 
     /// One refresh. Throws with a one-line reason when prismd cannot be reached or refuses.
@@ -43,39 +62,48 @@ public final class SnapshotSource: Sendable {
             fetchedAt: Date().timeIntervalSince1970)
     }
 
-    /// (Re)opens the Watch stream when it is not running, replaying the multicasts of the last
-    /// ``replayedEvents`` events; returns whether it opened one. A broken stream reopens on the next refresh.
+    /// Asks for the Watch stream when it is not running, replaying the multicasts of the last
+    /// ``replayedEvents`` events; returns whether it asked. A broken stream reopens on the next refresh.
     private func ensureWatching(replayingFrom revision: UInt64) -> Bool {
-        watching.withLock { task in
-            guard task == nil else { return false }
-            // Revision 0 would mean "no replay"; from 1 every kept event but the very first comes back.
-            let start = revision > Self.replayedEvents ? revision - Self.replayedEvents : 1
-            task = Task { [self] in
-                defer { self.watching.withLock { $0 = nil } }
-                var opened = try? await self.client.watch(startRevision: start)
-                if opened == nil { opened = try? await self.client.watch() }
-                guard let events = opened else { return }
-                do {
-                    for try await event in events {
-                        seenRevision.store(event.revision, ordering: .relaxed)
-                        guard event.kind == .multicast else { continue }
-                        let row = SnapshotMapping.multicast(event)
-                        self.multicasts.withLock { rows in
-                            guard !rows.contains(where: { $0.at == row.at && $0.filter == row.filter }) else { return }
-                            rows.insert(row, at: 0)
-                            if rows.count > Self.multicastHistory {
-                                rows.removeLast(rows.count - Self.multicastHistory)
-                            }
-                        }
-                    }
-                } catch {}
+        let ask = watching.withLock { watching in
+            defer { watching = true }
+            return !watching
+        }
+        // Revision 0 would mean "no replay"; from 1 every kept event but the very first comes back.
+        if ask { watchRequests.continuation.yield(revision > Self.replayedEvents ? revision - Self.replayedEvents : 1) }
+        return ask
+    }
+
+    /// Opens a Watch stream each time one is asked for, and reads it until it ends.
+    private func watchWhenAsked() async {
+        for await start in watchRequests.stream {
+            // The replay may be gone (prismd restarted, say): then from now on.
+            if (try? await watchMulticasts(startRevision: start)) == nil {
+                try? await watchMulticasts(startRevision: nil)
             }
-            return true
+            watching.withLock { $0 = false }
         }
     }
 
-    public func close() async {
-        watching.withLock { $0?.cancel() }
-        await client.close()
+    private func watchMulticasts(startRevision: UInt64?) async throws {
+        try await client.watch(startRevision: startRevision) { [self] events in
+            do {
+                for try await event in events {
+                    seenRevision.store(event.revision, ordering: .relaxed)
+                    guard event.kind == .multicast else { continue }
+                    record(SnapshotMapping.multicast(event))
+                }
+            } catch {}
+        }
+    }
+
+    private func record(_ row: MulticastRow) {
+        multicasts.withLock { rows in
+            guard !rows.contains(where: { $0.at == row.at && $0.filter == row.filter }) else { return }
+            rows.insert(row, at: 0)
+            if rows.count > Self.multicastHistory {
+                rows.removeLast(rows.count - Self.multicastHistory)
+            }
+        }
     }
 }

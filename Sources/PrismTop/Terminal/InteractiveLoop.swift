@@ -42,38 +42,42 @@ final class Mailroom: Sendable {
     func stop() { state.withLock { $0.stopped = true } }
 }
 
-/// The interactive dashboard: a background task fetches every interval (and at once when asked),
+/// The interactive dashboard: a child task fetches every interval (and at once when asked),
 /// while this thread owns the terminal, draws, and turns keys into reducer events.
 public enum InteractiveLoop {
     /// Runs until `q`, SIGINT or SIGTERM; the terminal is restored on every path.
     public static func run(state initial: TopState, source: SnapshotSource, screen: CursesScreen) async {
         let mailroom = Mailroom(filter: initial.filter)
-        let fetcher = Task {
-            var lastFetch = Date.distantPast
-            while true {
-                let (filter, woken, stopped) = mailroom.nextFetch()
-                if stopped || Task.isCancelled { return }
-                if woken || Date().timeIntervalSince(lastFetch) >= initial.interval {
-                    lastFetch = Date()
-                    do throws(PrismClientError) {
-                        mailroom.post(.snapshot(try await source.fetch(filter: filter)))
-                    } catch {
-                        mailroom.post(.fetchFailed(error.description, at: Date().timeIntervalSince1970))
-                    }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await fetch(every: initial.interval, from: source, into: mailroom) }
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                // curses wants one thread; a thread of its own keeps Swift's cooperative pool free.
+                Thread.detachNewThread {
+                    uiLoop(state: initial, screen: screen, mailroom: mailroom)
+                    done.resume()
                 }
-                try? await Task.sleep(for: .milliseconds(50))
             }
+            mailroom.stop()
+            group.cancelAll()
         }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            // curses wants one thread; a thread of its own keeps Swift's cooperative pool free.
-            Thread.detachNewThread {
-                uiLoop(state: initial, screen: screen, mailroom: mailroom)
-                done.resume()
+    }
+
+    /// Fetches every `interval` seconds, and at once when the UI asks, until stopped or cancelled.
+    private static func fetch(every interval: Double, from source: SnapshotSource, into mailroom: Mailroom) async {
+        var lastFetch = Date.distantPast
+        while true {
+            let (filter, woken, stopped) = mailroom.nextFetch()
+            if stopped || Task.isCancelled { return }
+            if woken || Date().timeIntervalSince(lastFetch) >= interval {
+                lastFetch = Date()
+                do throws(PrismClientError) {
+                    mailroom.post(.snapshot(try await source.fetch(filter: filter)))
+                } catch {
+                    mailroom.post(.fetchFailed(error.description, at: Date().timeIntervalSince1970))
+                }
             }
+            try? await Task.sleep(for: .milliseconds(50))
         }
-        mailroom.stop()
-        fetcher.cancel()
-        await fetcher.value
     }
 
     private static func uiLoop(state initial: TopState, screen: CursesScreen, mailroom: Mailroom) {
