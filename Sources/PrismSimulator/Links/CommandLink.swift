@@ -35,3 +35,19 @@ public protocol CommandLink: Sendable {
 extension CommandLink {
     public func close() async {}
 }
+
+/// How the gRPC links keep receiving: a stream that ends or breaks is opened again after a delay.
+enum Resubscription {
+    /// Runs `attempt(true)`, whose failure is the caller's, then `attempt(false)` after each end,
+    /// `delay` apart, until the task is cancelled.
+    static func run(
+        after delay: Duration, onInterruption: @Sendable () -> Void, _ attempt: (_ isFirst: Bool) async throws -> Void
+    ) async throws {
+        try await attempt(true)
+        while !Task.isCancelled {
+            onInterruption()
+            guard (try? await Task.sleep(for: delay)) != nil else { return }
+            try? await attempt(false)
+        }
+    }
+}

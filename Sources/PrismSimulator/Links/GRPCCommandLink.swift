@@ -27,13 +27,12 @@ public final class GRPCCommandLink: CommandLink {
         _ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void,
         subscribed: @escaping @Sendable () -> Void
     ) async throws {
-        try await receiveOnce(identities, deliver: deliver, subscribed: subscribed)
-        while !Task.isCancelled {
-            onInterruption()
-            guard (try? await Task.sleep(for: reconnectDelay)) != nil else { return }
-            try? await receiveOnce(identities, deliver: deliver, subscribed: {})
+        try await Resubscription.run(after: reconnectDelay, onInterruption: onInterruption) { isFirst in
+            try await self.receiveOnce(identities, deliver: deliver, subscribed: isFirst ? subscribed : Self.ignore)
         }
     }
+
+    private static let ignore: @Sendable () -> Void = {}
 
     /// One Subscribe stream, until it ends or breaks.
     private func receiveOnce(

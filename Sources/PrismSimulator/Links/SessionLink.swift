@@ -46,13 +46,12 @@ public final class SessionLink: CommandLink, RegistryLink {
         _ identities: [String], deliver: @escaping @Sendable (ReceivedCommand) -> Void,
         subscribed: @escaping @Sendable () -> Void
     ) async throws {
-        try await receiveOnce(identities, deliver: deliver, subscribed: subscribed)
-        while !Task.isCancelled {
-            onInterruption()
-            guard (try? await Task.sleep(for: reconnectDelay)) != nil else { return }
-            try? await receiveOnce(identities, deliver: deliver, subscribed: {})
+        try await Resubscription.run(after: reconnectDelay, onInterruption: onInterruption) { isFirst in
+            try await self.receiveOnce(identities, deliver: deliver, subscribed: isFirst ? subscribed : Self.ignore)
         }
     }
+
+    private static let ignore: @Sendable () -> Void = {}
 
     /// One Session stream, subscribed to the group's devices, until it ends.
     private func receiveOnce(

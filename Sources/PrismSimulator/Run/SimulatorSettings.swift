@@ -1,3 +1,5 @@
+import PrismClient
+
 /// How the simulator runs; the command line's options, with their defaults.
 public struct SimulatorSettings: Sendable {
     public enum Via: Sendable, Equatable {
@@ -25,7 +27,8 @@ public struct SimulatorSettings: Sendable {
     public static let defaultDevicesPerLink = 500
 
     public init(
-        devices: Int, server: String = "127.0.0.1:8980", namespace: String = "iot", heartbeat: Duration = .seconds(5),
+        devices: Int, server: String = PrismClient.defaultServer, namespace: String = "iot",
+        heartbeat: Duration = .seconds(5),
         ttl: Duration = .seconds(15), churn: Double = 0.02, via: Via = .session, seed: UInt64 = 1,
         connections: Int? = nil, devicesPerLink: Int = defaultDevicesPerLink
     ) {
