@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "PrismTop",
             dependencies: [
-                "PrismClient", "PrismAPI", "PrismFilter", "CNcursesW",
+                "PrismClient", "PrismAPI", "PrismFilter", "PrismCommandLine", "CNcursesW",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

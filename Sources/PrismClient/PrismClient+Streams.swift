@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import PrismAPI
+import Synchronization
 
 extension PrismClient {
     /// Runs `body` with the messages addressed to these identities. `body` starts once prismd has set up
@@ -13,7 +14,7 @@ extension PrismClient {
         var request = Prism_Registry_V1_SubscribeRequest()
         request.namespace = namespace
         request.identities = identities
-        return try await withStream(body) { handle in
+        return try await withStream(body) { [registry, request] handle in
             try await registry.subscribe(request) { response in try await handle(response) }
         }
     }
@@ -28,27 +29,51 @@ extension PrismClient {
         request.namespace = namespace
         request.filter = filter ?? ""
         request.startRevision = startRevision ?? 0
-        return try await withStream(body) { handle in
+        return try await withStream(body) { [registry, request] handle in
             try await registry.watch(request) { response in try await handle(response) }
         }
     }
 
-    /// Errors of the call become ``PrismClientError``s; errors `body` throws come out as they were.
+    /// Errors of the call become ``PrismClientError``s; errors `body` throws come out as they were. With a
+    /// ``callTimeout``, a stream not set up within it fails as unreachable (a stream has no deadline of
+    /// its own: it lasts as long as `body`).
     private func withStream<Message: Sendable, Result: Sendable>(
         _ body: @escaping @Sendable (PrismStream<Message>) async throws -> Result,
-        call: (@escaping @Sendable (StreamingClientResponse<Message>) async throws -> Result) async throws -> Result
+        call:
+            @escaping @Sendable (@escaping @Sendable (StreamingClientResponse<Message>) async throws -> Result)
+            async throws
+            -> Result
     ) async throws -> Result {
         let server = self.server
+        let opened = OpenedFlag()
+        let handle: @Sendable (StreamingClientResponse<Message>) async throws -> Result = { response in
+            // Reading the headers throws when the server refused the call; prismd sends them only once
+            // the stream is set up.
+            _ = try response.accepted.get()
+            opened.value.store(true, ordering: .releasing)
+            do {
+                return try await body(PrismStream(response.messages, server: server))
+            } catch {
+                throw BodyError(error: error)
+            }
+        }
         do {
-            return try await call { response in
-                // Reading the headers throws when the server refused the call; prismd sends them only
-                // once the stream is set up.
-                _ = try response.accepted.get()
-                do {
-                    return try await body(PrismStream(response.messages, server: server))
-                } catch {
-                    throw BodyError(error: error)
+            guard let setupTimeout = callTimeout else { return try await call(handle) }
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask { try await call(handle) }
+                group.addTask {
+                    try await Task.sleep(for: setupTimeout)
+                    guard opened.value.load(ordering: .acquiring) else {
+                        throw PrismClientError.unreachable(
+                            server: server, detail: "no answer within \(DurationText.format(setupTimeout))")
+                    }
+                    return nil
                 }
+                defer { group.cancelAll() }
+                while let outcome = try await group.next() {
+                    if let result = outcome { return result }
+                }
+                throw PrismClientError.unreachable(server: server, detail: "the stream ended before it was set up")
             }
         } catch let error as BodyError {
             throw error.error
@@ -56,6 +81,11 @@ extension PrismClient {
             throw PrismClientError.from(error, server: server)
         }
     }
+}
+
+/// Whether a stream's response headers have arrived, shared by the call and the setup timer.
+private final class OpenedFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }
 
 /// Carries an error of a stream's body past the mapping of the call's own errors.

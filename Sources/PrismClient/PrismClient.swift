@@ -125,7 +125,7 @@ public final class PrismClient: Sendable {
         do {
             return try await body()
         } catch {
-            throw PrismClientError.from(error, server: server)
+            throw PrismClientError.from(error, server: server, deadline: callTimeout)
         }
     }
 }

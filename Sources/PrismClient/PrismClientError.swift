@@ -1,4 +1,5 @@
 import GRPCCore
+import PrismAPI
 
 /// Why a call failed, sorted the way a caller acts on it: the server could not be reached (retry,
 /// check the address), the server refused (fix the request), or the request was invalid before it left.
@@ -19,8 +20,10 @@ public enum PrismClientError: Error, Sendable, CustomStringConvertible {
     }
 
     /// prismd marks every error it returns itself (trailer `prism-error`); an UNAVAILABLE without the
-    /// mark comes from the transport, i.e. the server was not reached.
-    static func from(_ error: any Error, server: String) -> PrismClientError {
+    /// mark comes from the transport, i.e. the server was not reached, and a DEADLINE_EXCEEDED without
+    /// it is the client's own deadline passing with no answer (a server that accepts connections but
+    /// never answers, a network that drops everything).
+    static func from(_ error: any Error, server: String, deadline: Duration? = nil) -> PrismClientError {
         if let error = error as? PrismClientError { return error }
         guard let rpcError = error as? RPCError else {
             return .unreachable(server: server, detail: "\(error)")
@@ -28,6 +31,9 @@ public enum PrismClientError: Error, Sendable, CustomStringConvertible {
         let fromServer = rpcError.metadata[stringValues: "prism-error"].first(where: { _ in true }) != nil
         if !fromServer, rpcError.code == .unavailable {
             return .unreachable(server: server, detail: rpcError.message)
+        }
+        if !fromServer, rpcError.code == .deadlineExceeded, let deadline {
+            return .unreachable(server: server, detail: "no answer within \(DurationText.format(deadline))")
         }
         return .rejected(code: rpcError.code, message: rpcError.message)
     }

@@ -26,7 +26,8 @@ public enum CommandLineMain {
     }
 }
 
-/// One line on standard error.
+/// One line on standard error. A failed write is dropped: there is nowhere left to report it.
 public func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    let line = Array((message + "\n").utf8)
+    _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

@@ -54,7 +54,7 @@ public final class RedisRegistry: RegistrySlot {
         }
     }
 
-    public func renew(_ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp)
+    public func renew(_ name: String, _ renewal: Renewal, metadataPatch: JSONObject?, now: Timestamp)
         async throws(RegistryError) -> Identity
     {
         // Optimistic: read, patch in Swift, write if nobody wrote in between; a concurrent writer retries.
@@ -63,13 +63,20 @@ public final class RedisRegistry: RegistrySlot {
             let expectedUpdate = stored.updatedAt
             // updatedAt must change for the compare-and-set to see a later writer.
             let updatedAt = max(now, Timestamp(milliseconds: expectedUpdate.milliseconds + 1))
-            let identity = try stored.renewed(expiresAt: expiresAt, metadataPatch: metadataPatch, at: updatedAt)
+            // A named expiry moves with updatedAt, so that the TTL kept (their distance) is the one named.
+            let bump = updatedAt.duration(since: now)
+            let moved: Renewal =
+                switch renewal {
+                case .ownTTL: .ownTTL
+                case .expiresAt(let expiresAt): .expiresAt(expiresAt.map { $0.adding(bump) })
+                }
+            let identity = try stored.renewed(moved, metadataPatch: metadataPatch, at: updatedAt)
             let metadataText = metadataPatch == nil ? [] : Array(Value.object(identity.metadata).jsonText.utf8)
             let reply = try await renewScript.run(
                 on: pool, keys: [key(name), expiriesKey],
                 arguments: [
                     Array(name.utf8), Self.text(expectedUpdate), metadataText, Self.text(identity.updatedAt),
-                    Self.text(expiresAt), Self.text(now),
+                    Self.text(identity.expiresAt), Self.text(now),
                 ])
             switch reply.string {
             case "ok": return identity

@@ -20,6 +20,7 @@ public enum RegistrySlotConformance {
         ("capacity is enforced on new names only", capacity),
         ("expired identities are invisible from the instant of expiry", expiryInstant),
         ("renew extends and patches", renew),
+        ("renew by the identity's own TTL", renewByOwnTTL),
         ("remove is idempotent", remove),
         ("pagination by name returns each identity once", paginationByName),
         ("sorting by a metadata field", sortByField),
@@ -108,13 +109,35 @@ public enum RegistrySlotConformance {
         #expect(page.identities.map(\.name) == ["forever"])
         #expect(page.totalCount == 1)
         await #expect {
-            _ = try await slot.renew("short", expiresAt: nil, metadataPatch: nil, now: expiry)
+            _ = try await slot.renew("short", .expiresAt(nil), metadataPatch: nil, now: expiry)
         } throws: { error in
             (error as? RegistryError)?.code == .notFound
         }
         // An expired identity does not block a new registration of its name.
         _ = try await slot.register(identity("short", ["k": "y"], at: expiry), replace: false, now: expiry)
         #expect(try await slot.get("short", now: expiry)?.metadata == ["k": "y"])
+    }
+
+    static func renewByOwnTTL(_ slot: any RegistrySlot) async throws {
+        _ = try await slot.register(
+            identity("two-minutes", ["k": 1], expiresAt: start.adding(.seconds(120))), replace: false, now: start)
+        _ = try await slot.register(identity("forever", ["k": 1]), replace: false, now: start)
+        let later = start.adding(.seconds(100))
+        let renewed = try await slot.renew("two-minutes", .ownTTL, metadataPatch: nil, now: later)
+        #expect(renewed.expiresAt == later.adding(.seconds(120)))
+        #expect(renewed.ownTTL == .seconds(120))
+        #expect(try await slot.get("two-minutes", now: later.adding(.seconds(119)))?.ownTTL == .seconds(120))
+        // Renewed with a TTL of its own choosing, that TTL is the one kept from then on.
+        let shorter = try await slot.renew(
+            "two-minutes", .expiresAt(later.adding(.seconds(30))), metadataPatch: nil, now: later)
+        let again = try await slot.renew(
+            "two-minutes", .ownTTL, metadataPatch: ["k": 2], now: later.adding(.seconds(10)))
+        #expect(shorter.ownTTL == .seconds(30))
+        #expect(again.expiresAt == later.adding(.seconds(40)))
+        // Without expiry it stays without: a heartbeat never makes an identity permanent or mortal.
+        let permanent = try await slot.renew("forever", .ownTTL, metadataPatch: nil, now: later)
+        #expect(permanent.expiresAt == nil)
+        #expect(try await slot.get("forever", now: later.adding(.seconds(86_400 * 365)))?.expiresAt == nil)
     }
 
     static func renew(_ slot: any RegistrySlot) async throws {
@@ -124,7 +147,7 @@ public enum RegistrySlotConformance {
             replace: false, now: start)
         let later = start.adding(.seconds(8))
         let renewed = try await slot.renew(
-            "d", expiresAt: later.adding(.seconds(10)), metadataPatch: ["battery": 0.8, "fw": .null, "loc": ["f": 2]],
+            "d", .expiresAt(later.adding(.seconds(10))), metadataPatch: ["battery": 0.8, "fw": .null, "loc": ["f": 2]],
             now: later)
         #expect(renewed.expiresAt == later.adding(.seconds(10)))
         #expect(renewed.updatedAt == later)
@@ -132,7 +155,7 @@ public enum RegistrySlotConformance {
         // Alive past its first deadline.
         #expect(try await slot.get("d", now: start.adding(.seconds(12)))?.metadata == renewed.metadata)
         await #expect {
-            _ = try await slot.renew("nobody", expiresAt: nil, metadataPatch: nil, now: later)
+            _ = try await slot.renew("nobody", .ownTTL, metadataPatch: nil, now: later)
         } throws: { error in
             (error as? RegistryError)?.code == .notFound
         }
@@ -211,7 +234,7 @@ public enum RegistrySlotConformance {
         }
         _ = try await slot.register(identity("kept"), replace: false, now: start)
         // Renewed before its deadline: must not be removed at the old one.
-        _ = try await slot.renew("e0", expiresAt: start.adding(.seconds(60)), metadataPatch: nil, now: start)
+        _ = try await slot.renew("e0", .expiresAt(start.adding(.seconds(60))), metadataPatch: nil, now: start)
         let sweepTime = start.adding(.seconds(2))
         var removed: [Identity] = []
         while true {

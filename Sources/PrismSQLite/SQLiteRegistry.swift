@@ -119,7 +119,7 @@ public final class SQLiteRegistry: RegistrySlot {
         }
     }
 
-    public func renew(_ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp)
+    public func renew(_ name: String, _ renewal: Renewal, metadataPatch: JSONObject?, now: Timestamp)
         async throws(RegistryError) -> Identity
     {
         let namespace = self.namespace
@@ -128,7 +128,7 @@ public final class SQLiteRegistry: RegistrySlot {
             else {
                 throw .notRegistered(name)
             }
-            let identity = try stored.renewed(expiresAt: expiresAt, metadataPatch: metadataPatch, at: now)
+            let identity = try stored.renewed(renewal, metadataPatch: metadataPatch, at: now)
             try Self.store(identity, namespace: namespace, in: connection)
             return identity
         }

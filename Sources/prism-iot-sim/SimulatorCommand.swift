@@ -96,13 +96,22 @@ struct SimulatorCommand: AsyncParsableCommand {
                 printError(
                     "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(server), "
                         + "commands via \(via.rawValue); Ctrl-C stops")
-                let reason = await withTaskGroup(of: Void.self) { group in
+                // Whichever comes first: a signal, the end of --duration, or a status reader gone away.
+                let reason = await withTaskGroup(of: String?.self) { group in
+                    group.addTask { await StopRequests.next(after: duration) }
                     group.addTask { await Self.printStatus(of: simulator, every: statusEvery) }
-                    group.addTask { await Self.announceReady(simulator) }
+                    group.addTask {
+                        await Self.announceReady(simulator)
+                        return nil
+                    }
                     defer { group.cancelAll() }
-                    return await StopRequests.next(after: duration)
+                    for await reason in group {
+                        if let reason { return reason }
+                    }
+                    return "stopped"
                 }
-                Self.printStatusLine(simulator.counters.snapshot(), devices: devices, previous: nil, interval: .zero)
+                _ = Self.printStatusLine(
+                    simulator.counters.snapshot(), devices: devices, previous: nil, interval: .zero)
                 printError("prism-iot-sim: \(reason); unregistering \(devices) devices")
             }
         } catch let error as SimulatorError {
@@ -123,20 +132,27 @@ struct SimulatorCommand: AsyncParsableCommand {
         printError("prism-iot-sim: all \(devices) devices registered in \(DurationText.format(elapsed))")
     }
 
-    static func printStatus(of simulator: Simulator, every interval: Duration) async {
+    /// Prints the status line every `interval` until cancelled (nil), or until standard output's reader
+    /// has gone: then the fleet stops cleanly, as it does on SIGINT, rather than dying with every device
+    /// still registered.
+    static func printStatus(of simulator: Simulator, every interval: Duration) async -> String? {
         var previous: SimulatorStatus?
         while (try? await Task.sleep(for: interval)) != nil {
             let current = simulator.counters.snapshot()
-            printStatusLine(current, devices: simulator.profiles.count, previous: previous, interval: interval)
+            guard printStatusLine(current, devices: simulator.profiles.count, previous: previous, interval: interval)
+            else { return "standard output was closed" }
             previous = current
         }
+        return nil
     }
 
-    static func printStatusLine(_ status: SimulatorStatus, devices: Int, previous: SimulatorStatus?, interval: Duration)
-    {
+    /// Whether the line was written.
+    static func printStatusLine(
+        _ status: SimulatorStatus, devices: Int, previous: SimulatorStatus?, interval: Duration
+    ) -> Bool {
         let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false))
         let line = "\(time) " + status.line(devices: devices, since: previous, over: interval) + "\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
+        return StandardOutput.tryWrite(line)
     }
 
 }

@@ -13,6 +13,14 @@ struct ClientOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Namespace (default $PRISM_NAMESPACE or \"default\").", valueName: "name"))
     var namespace: String = ServerArgument.namespace()
 
+    @Option(
+        help: ArgumentHelp(
+            "How long a call may take before it is given up as unreachable (default 10s; multicast adds its "
+                + "--ack-timeout). Streams (subscribe, watch) wait this long to be set up.",
+            valueName: "duration"),
+        transform: DurationArgument.parse)
+    var timeout: Duration = .seconds(10)
+
     @Flag(help: "Print JSON with the API's field names instead of a table.")
     var json = false
 
@@ -20,7 +28,7 @@ struct ClientOptions: ParsableArguments {
     func run(_ body: (PrismClient) async throws -> Void) async throws {
         do {
             // A person waits at the prompt: a call that takes longer than this is reported, not waited on.
-            try await PrismClient.with(server: server, namespace: namespace, callTimeout: .seconds(10), body)
+            try await PrismClient.with(server: server, namespace: namespace, callTimeout: timeout, body)
         } catch let error as PrismClientError {
             throw CommandFailure.report(error)
         }

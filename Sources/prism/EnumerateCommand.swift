@@ -40,8 +40,8 @@ struct EnumerateCommand: AsyncParsableCommand {
                 cursor = page.nextCursor.isEmpty ? nil : page.nextCursor
             } while cursor != nil && rows.count < limit
             if self.client.json { return }
-            if !rows.isEmpty { print(Output.table(["IDENTITY", "EXPIRES", "METADATA"], rows)) }
-            print("\(rows.count) of \(total) identities")
+            if !rows.isEmpty { Output.line(Output.table(["IDENTITY", "EXPIRES", "METADATA"], rows)) }
+            Output.line("\(rows.count) of \(total) identities")
         }
     }
 }

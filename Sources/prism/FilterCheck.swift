@@ -18,6 +18,6 @@ struct FilterCheck: ParsableCommand {
     var expression: String
 
     func run() throws {
-        print(try FilterDiagnostics.compile(expression))
+        Output.line("\(try FilterDiagnostics.compile(expression))")
     }
 }

@@ -32,6 +32,6 @@ struct FilterEval: ParsableCommand {
         guard case .object = values else {
             throw FilterDiagnostics.fail("--metadata must be a JSON object, found \(values.typeName)")
         }
-        print(filter.matches(json: values, identity: identity))
+        Output.line("\(filter.matches(json: values, identity: identity))")
     }
 }

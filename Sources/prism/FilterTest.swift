@@ -29,21 +29,21 @@ struct FilterTest: ParsableCommand {
                 text = try String(contentsOfFile: file, encoding: .utf8)
                 suite = try FilterTestFile(parsing: text)
             } catch {
-                print("\(file): \(error)")
+                Output.line("\(file): \(error)")
                 failed += 1
                 continue
             }
             for testCase in suite.cases {
                 if let failure = testCase.failure() {
                     failed += 1
-                    print("\(file):\(testCase.line): \(testCase.filter): \(failure)")
+                    Output.line("\(file):\(testCase.line): \(testCase.filter): \(failure)")
                 } else {
                     passed += 1
-                    if verbose { print("\(file):\(testCase.line): ok: \(testCase.filter)") }
+                    if verbose { Output.line("\(file):\(testCase.line): ok: \(testCase.filter)") }
                 }
             }
         }
-        print("\(passed) passed, \(failed) failed")
+        Output.line("\(passed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode.failure }
     }
 

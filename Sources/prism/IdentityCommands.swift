@@ -24,7 +24,7 @@ struct RegisterCommand: AsyncParsableCommand {
         try await client.run { client in
             let response = try await client.register(identity, metadata: object, ttl: ttl, replace: replace)
             if self.client.json { return try Output.printJSON(response) }
-            print(
+            Output.line(
                 "\(response.replaced ? "replaced" : "registered") \(identity), expires \(Output.expiry(response.identity))"
             )
         }
@@ -49,7 +49,7 @@ struct HeartbeatCommand: AsyncParsableCommand {
             let identity = try await client.heartbeat(
                 self.identity, ttl: ttl, metadataPatch: patch.isEmpty ? nil : patch)
             if self.client.json { return try Output.printJSON(identity) }
-            print("renewed \(identity.identity), expires \(Output.expiry(identity))")
+            Output.line("renewed \(identity.identity), expires \(Output.expiry(identity))")
         }
     }
 }
@@ -64,8 +64,8 @@ struct UnregisterCommand: AsyncParsableCommand {
     func run() async throws {
         try await client.run { client in
             let removed = try await client.unregister(identity)
-            if self.client.json { return print(#"{"removed":\#(removed)}"#) }
-            print(removed ? "unregistered \(identity)" : "\(identity) was not registered")
+            if self.client.json { return Output.line(#"{"removed":\#(removed)}"#) }
+            Output.line(removed ? "unregistered \(identity)" : "\(identity) was not registered")
         }
     }
 }
@@ -80,7 +80,7 @@ struct GetCommand: AsyncParsableCommand {
         try await client.run { client in
             let identity = try await client.get(self.identity)
             if self.client.json { return try Output.printJSON(identity) }
-            print(
+            Output.line(
                 Output.table(
                     ["identity", identity.identity],
                     [

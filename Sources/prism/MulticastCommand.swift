@@ -7,7 +7,7 @@ struct MulticastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "multicast", abstract: "Send a message to every identity a filter selects.",
         discussion: """
-            prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack --timeout 2s
+            prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack --ack-timeout 2s
             Prints targets=N delivered=N failed=N timeout=N pending=N latency=..., then the identities
             that did not get the message and what each target replied with its ack. Exits 1 when any target
             was not delivered.
@@ -19,9 +19,10 @@ struct MulticastCommand: AsyncParsableCommand {
     @Option(name: .customLong("content-type"), help: "The payload's media type.") var contentType = "text/plain"
     @Flag(help: "Wait for each target to acknowledge.") var ack = false
     @Option(
-        help: ArgumentHelp("How long --ack waits (default 5s).", valueName: "duration"),
+        name: .customLong("ack-timeout"),
+        help: ArgumentHelp("How long --ack waits for the targets (default 5s).", valueName: "duration"),
         transform: DurationArgument.parse)
-    var timeout: Duration = .seconds(5)
+    var ackTimeout: Duration = .seconds(5)
     @Option(name: .customLong("max-targets"), help: "Refuse when more identities match.") var maxTargets: Int?
     @Flag(name: .customLong("dry-run"), help: "Only count the targets.") var dryRun = false
     @OptionGroup var client: ClientOptions
@@ -43,10 +44,10 @@ struct MulticastCommand: AsyncParsableCommand {
             let response = try await client.multicast(
                 MulticastOptions(
                     filter: filterText, all: all, payload: Array(payload.utf8), contentType: contentType, ack: ack,
-                    ackTimeout: timeout, maxTargets: maxTargets, dryRun: dryRun))
+                    ackTimeout: ackTimeout, maxTargets: maxTargets, dryRun: dryRun))
             undelivered = !dryRun && response.deliveredCount < response.targetCount
             if self.client.json { return try Output.printJSON(response) }
-            print(
+            Output.line(
                 "targets=\(response.targetCount) delivered=\(response.deliveredCount) failed=\(response.failedCount) "
                     + "timeout=\(response.timeoutCount) pending=\(response.pendingCount) "
                     + "latency=\(Output.milliseconds(response.latency))\(dryRun ? " (dry run)" : "")")
@@ -54,12 +55,12 @@ struct MulticastCommand: AsyncParsableCommand {
             guard !worthShowing.isEmpty else { return }
             if worthShowing.allSatisfy({ $0.reply.isEmpty }) {
                 let rows = worthShowing.map { [$0.identity, Output.statusName($0.status), $0.error] }
-                return print(Output.table(["IDENTITY", "STATUS", "ERROR"], rows))
+                return Output.line(Output.table(["IDENTITY", "STATUS", "ERROR"], rows))
             }
             let rows = worthShowing.map {
                 [$0.identity, Output.statusName($0.status), String(decoding: $0.reply, as: UTF8.self), $0.error]
             }
-            print(Output.table(["IDENTITY", "STATUS", "REPLY", "ERROR"], rows))
+            Output.line(Output.table(["IDENTITY", "STATUS", "REPLY", "ERROR"], rows))
         }
         if undelivered { throw CommandFailure.refused }
     }

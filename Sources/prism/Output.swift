@@ -1,5 +1,6 @@
 import Foundation
 import PrismAPI
+import PrismCommandLine
 import PrismFilter
 import SwiftProtobuf
 
@@ -18,10 +19,9 @@ enum Output {
         line(try json(message))
     }
 
-    /// Writes a line straight to stdout, unbuffered: streaming commands (subscribe, watch) are read by
-    /// other programs while they run.
+    /// Writes a line straight to stdout (see ``StandardOutput``).
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        StandardOutput.line(text)
     }
 
     /// Columns padded to their widest cell; the last column is not padded.

@@ -132,7 +132,7 @@ struct PatternsCommand: AsyncParsableCommand {
                     "\(pattern.identities)",
                 ]
             }
-            print(
+            Output.line(
                 Output.table(
                     ["NAMESPACE", "PATTERN", "LIFECYCLE", "HEALTH", "REGISTRY", "MESSAGING", "IDENTITIES"], rows))
         }

@@ -30,7 +30,7 @@ struct PrismTopEndToEndTests {
             defer { subscriber.signal(SIGKILL) }
             try await subscriber.waitFor("subscribed to sensor-a", inStandardError: true)
             let multicast = try await prismd.prism([
-                "multicast", "--filter", #"type == "sensor""#, "--payload", "read", "--ack", "--timeout", "2s",
+                "multicast", "--filter", #"type == "sensor""#, "--payload", "read", "--ack", "--ack-timeout", "2s",
             ])
             #expect(multicast.status == 0, "\(multicast.standardError)")
             try await tmux.send("3")

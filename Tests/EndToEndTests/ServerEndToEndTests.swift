@@ -19,7 +19,7 @@ struct ServerEndToEndTests {
         let subscriber = try BackgroundProcess("prism", ["subscribe", "sensor-1", "--ack", "--server", prismd.grpc])
         try await subscriber.waitFor("subscribed to sensor-1", inStandardError: true)
         let multicast = try await prismd.prism([
-            "multicast", "--filter", #"type == "sensor" and floor == 1"#, "--payload", "read", "--ack", "--timeout",
+            "multicast", "--filter", #"type == "sensor" and floor == 1"#, "--payload", "read", "--ack", "--ack-timeout",
             "2s",
         ])
         #expect(multicast.status == 0, "\(multicast.standardError)")

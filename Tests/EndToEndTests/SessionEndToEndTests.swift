@@ -85,7 +85,7 @@ struct SessionEndToEndTests {
     }
 
     static func multicast(to identity: String) -> [String] {
-        ["multicast", "--filter", "@id == \"\(identity)\"", "--payload", "ping", "--ack", "--timeout", "5s"]
+        ["multicast", "--filter", "@id == \"\(identity)\"", "--payload", "ping", "--ack", "--ack-timeout", "5s"]
     }
 
     /// Within seconds of the cut, an acked multicast reports the identity FAILED at once (nobody is
@@ -96,7 +96,7 @@ struct SessionEndToEndTests {
         while ContinuousClock.now < deadline {
             let started = ContinuousClock.now
             let outcome = try await prismd.prism([
-                "multicast", "--filter", "@id == \"\(identity)\"", "--payload", "ping", "--ack", "--timeout", "3s",
+                "multicast", "--filter", "@id == \"\(identity)\"", "--payload", "ping", "--ack", "--ack-timeout", "3s",
             ])
             last = outcome.standardOutput + outcome.standardError
             if outcome.standardOutput.hasPrefix("targets=1 delivered=0 failed=1") {

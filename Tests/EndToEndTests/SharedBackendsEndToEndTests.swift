@@ -35,14 +35,14 @@ struct SharedBackendsEndToEndTests {
         try await subscriber.waitFor("subscribed to node-1-3", inStandardError: true)
         let acked = try await cluster.first.prism([
             "multicast", "--filter", #"type == "node" and server == 1 and @id == "node-1-3""#, "--payload", "ping",
-            "--ack", "--timeout", "5s",
+            "--ack", "--ack-timeout", "5s",
         ])
         #expect(acked.status == 0, "\(acked.standardError)")
         #expect(acked.standardOutput.hasPrefix("targets=1 delivered=1 failed=0 timeout=0"), "\(acked.standardOutput)")
         try await subscriber.waitFor("node-1-3  ")
         // Nobody subscribes to the others: NATS' no-responders makes them FAILED before the 30 s deadline.
         let unheard = try await cluster.first.prism([
-            "multicast", "--filter", #"server == 0"#, "--payload", "ping", "--ack", "--timeout", "30s",
+            "multicast", "--filter", #"server == 0"#, "--payload", "ping", "--ack", "--ack-timeout", "30s",
         ])
         #expect(unheard.status == 1)
         #expect(
@@ -103,7 +103,7 @@ struct SharedBackendsEndToEndTests {
         try await device.waitFor("ready")
         #expect(try await cluster.first.prism(["register", "meter-9", "--meta", "kind=meter"]).status == 0)
         let multicast = try await cluster.second.prism([
-            "multicast", "--filter", #"kind == "meter""#, "--payload", #"{"command":"read"}"#, "--ack", "--timeout",
+            "multicast", "--filter", #"kind == "meter""#, "--payload", #"{"command":"read"}"#, "--ack", "--ack-timeout",
             "5s",
         ])
         #expect(multicast.status == 0, "\(multicast.standardError)")

@@ -69,7 +69,7 @@ struct SimulatorEndToEndTests {
         #expect(!floorOne.isEmpty)
         let read = try await prismd.prism([
             "multicast", "--filter-file", Self.filterFile("floor1-sensors.filter"), "--payload", #"{"command":"read"}"#,
-            "--ack", "--timeout", "10s", "--json",
+            "--ack", "--ack-timeout", "10s", "--json",
         ])
         #expect(read.status == 0, "\(read.standardError)")
         let readStatuses = try Self.statuses(read.standardOutput)
@@ -85,7 +85,7 @@ struct SimulatorEndToEndTests {
         let outdated = try Self.expected("old-firmware.filter", devices: 100, seed: seed)
         let update = try await prismd.prism([
             "multicast", "--filter-file", Self.filterFile("old-firmware.filter"), "--payload",
-            #"{"command":"update_firmware","version":"2.7.1"}"#, "--ack", "--timeout", "10s", "--json",
+            #"{"command":"update_firmware","version":"2.7.1"}"#, "--ack", "--ack-timeout", "10s", "--json",
         ])
         #expect(update.status == 0, "\(update.standardError)")
         let updateStatuses = try Self.statuses(update.standardOutput)
@@ -114,7 +114,7 @@ struct SimulatorEndToEndTests {
         #expect(reboot.standardOutput.contains(#"{"status":"rebooting"}"#), "\(reboot.standardOutput)")
         let whileOff = try await prismd.prism([
             "multicast", "--filter", "@id == \"\(rebooter)\"", "--payload", #"{"command":"read"}"#, "--ack",
-            "--timeout", "500ms",
+            "--ack-timeout", "500ms",
         ])
         #expect(
             whileOff.standardOutput.hasPrefix("targets=1 delivered=0 failed=0 timeout=1"), "\(whileOff.standardOutput)")
@@ -169,7 +169,7 @@ struct SimulatorEndToEndTests {
         for _ in 0..<40 where !answered.hasPrefix("targets=20 ") || answered.contains("no subscriber") {
             try await Task.sleep(for: .milliseconds(250))
             answered = try await prismd.prism([
-                "multicast", "--all", "--payload", #"{"command":"read"}"#, "--ack", "--timeout", "5s",
+                "multicast", "--all", "--payload", #"{"command":"read"}"#, "--ack", "--ack-timeout", "5s",
             ]).standardOutput
         }
         #expect(answered.hasPrefix("targets=20 "), "\(answered)")
@@ -251,7 +251,8 @@ struct SimulatorEndToEndTests {
         try await simulator.waitFor("registered=30 ")
         let sensors = Set(Fleet.generate(count: 30, seed: 5).filter { $0.type == .sensor }.map(\.identity))
         let read = try await cluster.second.prism([
-            "multicast", "--filter", #"type == "sensor""#, "--payload", #"{"command":"read"}"#, "--ack", "--timeout",
+            "multicast", "--filter", #"type == "sensor""#, "--payload", #"{"command":"read"}"#, "--ack",
+            "--ack-timeout",
             "10s", "--json",
         ])
         #expect(read.status == 0, "\(read.standardError)")

@@ -17,10 +17,10 @@ struct ConformanceSelfTests {
         {
             try await inner.register(identity, replace: replace, capacity: capacity, now: now)
         }
-        func renew(_ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp)
+        func renew(_ name: String, _ renewal: Renewal, metadataPatch: JSONObject?, now: Timestamp)
             async throws(RegistryError) -> Identity
         {
-            try await inner.renew(name, expiresAt: expiresAt, metadataPatch: metadataPatch, now: now)
+            try await inner.renew(name, renewal, metadataPatch: metadataPatch, now: now)
         }
         func remove(_ name: String, now: Timestamp) async throws(RegistryError) -> Identity? {
             try await inner.remove(name, now: now)

@@ -129,6 +129,25 @@ struct CoordinatorIdentityTests {
         await expectError(.notFound) { try await coordinator.heartbeat("d") }
     }
 
+    @Test(
+        "a heartbeat without a TTL keeps the identity's own: neither the namespace default nor permanence",
+        arguments: [Duration?.none, .seconds(60)])
+    func heartbeatKeepsOwnTTL(namespaceDefault: Duration?) async throws {
+        let clock = ManualClock()
+        let coordinator = try await makeCoordinator(
+            NamespaceSettings(name: "own", defaultTTL: namespaceDefault), clock: clock)
+        try await coordinator.register("two-minutes", ttl: .seconds(120))
+        clock.advance(by: .seconds(30))
+        let renewed = try await coordinator.heartbeat("two-minutes")
+        #expect(renewed.expiresAt == clock.now().adding(.seconds(120)))
+        try await coordinator.heartbeat("two-minutes", ttl: .seconds(20))
+        clock.advance(by: .seconds(10))
+        #expect(try await coordinator.heartbeat("two-minutes").expiresAt == clock.now().adding(.seconds(20)))
+        // Without heartbeats it dies, on both kinds of namespace.
+        clock.advance(by: .seconds(20))
+        await expectError(.notFound) { _ = try await coordinator.get("two-minutes") }
+    }
+
     @Test("unregister is idempotent")
     func unregister() async throws {
         let coordinator = try await makeCoordinator()

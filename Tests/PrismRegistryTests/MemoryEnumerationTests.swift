@@ -74,7 +74,7 @@ struct MemoryEnumerationTests {
                     guard let current = model.identities[name], !current.isExpired(at: now) else { continue }
                     let patch: JSONObject = ["floor": .int(Int64(random.next() % 5))]
                     model.identities[name] = try await slot.renew(
-                        name, expiresAt: current.expiresAt, metadataPatch: patch, now: now)
+                        name, .expiresAt(current.expiresAt), metadataPatch: patch, now: now)
                 default:
                     _ = try await slot.remove(name, now: now)
                     model.identities[name] = nil

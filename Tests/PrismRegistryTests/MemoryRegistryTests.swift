@@ -74,7 +74,7 @@ struct MemoryRegistryTests {
         _ = try await slot.register(changed, replace: true, now: now)
         #expect(try await slot.targets(matching: try Filter(#"type == "sensor""#), limit: nil, now: now).isEmpty)
         #expect(try await slot.targets(matching: try Filter(#"type == "gateway""#), limit: nil, now: now) == ["x"])
-        _ = try await slot.renew("x", expiresAt: nil, metadataPatch: ["type": 1.0], now: now)
+        _ = try await slot.renew("x", .expiresAt(nil), metadataPatch: ["type": 1.0], now: now)
         #expect(try await slot.targets(matching: try Filter("type == 1"), limit: nil, now: now) == ["x"])
         _ = try await slot.remove("x", now: now)
         #expect(try await slot.targets(matching: try Filter("type == 1"), limit: nil, now: now).isEmpty)

@@ -336,6 +336,8 @@ public nonisolated struct Prism_Registry_V1_HeartbeatRequest: Sendable {
 
   public var identity: String = String()
 
+  /// Absent or zero: the identity's own TTL, the one it was registered or last renewed with (an
+  /// identity without expiry stays without). Given: renews by it, and it becomes the identity's own.
   public var ttl: SwiftProtobuf.Google_Protobuf_Duration {
     get {_ttl ?? SwiftProtobuf.Google_Protobuf_Duration()}
     set {_ttl = newValue}

@@ -43,7 +43,9 @@ extension Coordinator {
         return (stored, previous != nil)
     }
 
-    /// Renews an identity's TTL and optionally patches its metadata (RFC 7386 merge patch).
+    /// Renews an identity and optionally patches its metadata (RFC 7386 merge patch).
+    /// - Parameter ttl: `nil` or zero renews by the identity's own TTL (the one it was registered or last
+    ///   renewed with; an identity without expiry stays without); otherwise under the namespace's policy.
     /// - Throws: NOT_FOUND when the identity is not registered or has expired.
     @discardableResult
     public func heartbeat(_ name: String, ttl: Duration? = nil, metadataPatch: JSONObject? = nil)
@@ -53,8 +55,8 @@ extension Coordinator {
         try IdentityName.validate(name)
         if let metadataPatch { try IdentityName.validate(metadata: metadataPatch) }
         let now = clock.now()
-        let expiresAt = try expiry(for: ttl, now: now)
-        let identity = try await registry.renew(name, expiresAt: expiresAt, metadataPatch: metadataPatch, now: now)
+        let renewal: Renewal = (ttl == nil || ttl == .zero) ? .ownTTL : .expiresAt(try expiry(for: ttl, now: now))
+        let identity = try await registry.renew(name, renewal, metadataPatch: metadataPatch, now: now)
         stats.count { $0.heartbeats += 1 }
         events.publish(metadataPatch == nil ? .heartbeat : .updated, identity: identity, at: now)
         return identity

@@ -45,13 +45,13 @@ public final class MemoryRegistry: RegistrySlot {
     }
 
     public func renew(
-        _ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp
+        _ name: String, _ renewal: Renewal, metadataPatch: JSONObject?, now: Timestamp
     ) async throws(RegistryError) -> Identity {
         try state.withLock { state throws(RegistryError) -> Identity in
             guard let stored = state.identity(named: name), !stored.isExpired(at: now) else {
                 throw .notRegistered(name)
             }
-            let identity = try stored.renewed(expiresAt: expiresAt, metadataPatch: metadataPatch, at: now)
+            let identity = try stored.renewed(renewal, metadataPatch: metadataPatch, at: now)
             state.store(identity)
             return identity
         }

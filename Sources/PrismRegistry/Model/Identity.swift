@@ -29,11 +29,20 @@ public struct Identity: Sendable, Hashable {
 
     /// The identity after a heartbeat at `now`, as every registry slot stores it: the new expiry, and
     /// the metadata patch merged (RFC 7386) and checked against the metadata limits.
-    public func renewed(expiresAt: Timestamp?, metadataPatch: JSONObject?, at now: Timestamp) throws(RegistryError)
+    /// The TTL the identity was registered or last renewed with (`nil`: it never expires). Every
+    /// registration and renewal sets `updatedAt` and `expiresAt` together, so their distance is it.
+    public var ownTTL: Duration? {
+        expiresAt.map { $0.duration(since: updatedAt) }
+    }
+
+    public func renewed(_ renewal: Renewal, metadataPatch: JSONObject?, at now: Timestamp) throws(RegistryError)
         -> Identity
     {
         var renewed = self
-        renewed.expiresAt = expiresAt
+        switch renewal {
+        case .ownTTL: renewed.expiresAt = ownTTL.map { now.adding($0) }
+        case .expiresAt(let expiresAt): renewed.expiresAt = expiresAt
+        }
         renewed.updatedAt = now
         if let metadataPatch {
             let merged = metadata.merging(patch: metadataPatch)
@@ -42,6 +51,15 @@ public struct Identity: Sendable, Hashable {
         }
         return renewed
     }
+}
+
+/// How a heartbeat sets an identity's next expiry.
+public enum Renewal: Sendable, Hashable {
+    /// By the identity's own TTL (``Identity/ownTTL``), as Consul checks and etcd leases keep theirs:
+    /// a 2-minute identity stays a 2-minute identity, and one without expiry stays without.
+    case ownTTL
+    /// At this instant (`nil`: never), for a heartbeat that names a TTL.
+    case expiresAt(Timestamp?)
 }
 
 /// The rules for identity names and metadata (DESIGN §3).

@@ -19,10 +19,11 @@ public protocol RegistrySlot: Sendable {
     func register(_ identity: Identity, replace: Bool, capacity: Int?, now: Timestamp) async throws(RegistryError)
         -> Identity?
 
-    /// Renews an unexpired identity: sets `expiresAt` and `updatedAt`, and applies `metadataPatch`
-    /// (an RFC 7386 merge patch) when given.
+    /// Renews an unexpired identity: sets `expiresAt` as `renewal` says (from the stored identity, in
+    /// the same atomic step, for ``Renewal/ownTTL``) and `updatedAt`, and applies `metadataPatch` (an
+    /// RFC 7386 merge patch) when given. ``Identity/renewed(_:metadataPatch:at:)`` does all of it.
     /// - Throws: ``RegistryError/Code/notFound`` when the identity is absent or expired.
-    func renew(_ name: String, expiresAt: Timestamp?, metadataPatch: JSONObject?, now: Timestamp)
+    func renew(_ name: String, _ renewal: Renewal, metadataPatch: JSONObject?, now: Timestamp)
         async throws(RegistryError) -> Identity
 
     /// Removes an identity. - Returns: the removed identity when it was present and unexpired.

@@ -1,5 +1,6 @@
 import Foundation
 import PrismClient
+import PrismCommandLine
 
 /// Batch mode: no terminal control at all. Prints a frame per refresh (text or JSON lines) until
 /// `iterations` frames are out (nil: until killed).
@@ -34,7 +35,7 @@ public enum BatchRunner {
                 case .json: BatchWriter.json(state) + "\n"
                 }
             // Written at once, not buffered: a reader piping the output sees each frame when it is made.
-            FileHandle.standardOutput.write(Data(frame.utf8))
+            StandardOutput.write(frame)
         }
         if state.staleSince != nil, let error = state.lastError { return .unreachable(error) }
         if let failOn, let worst = BatchWriter.worstHealth(state), severity(worst) >= severity(failOn) {
