@@ -71,6 +71,11 @@ public struct FieldPath: Hashable, Sendable {
 
     /// `@id`.
     public static let identity = FieldPath(identity: ())
+
+    /// A path written as in a filter: `battery`, `location.floor`, `["serial no"]`, `@id`.
+    public init(parsing text: String) throws(FilterError) {
+        self = try TextParser.parsePath(text)
+    }
 }
 
 /// The comparison a predicate makes. Negated operators are exactly `not` of their positive form.

@@ -32,6 +32,15 @@ struct TextParser {
         return ParsedFilter(expression: expression, regexes: parser.regexes)
     }
 
+    /// Parses a path alone (`battery`, `location.floor`, `["a b"].c`, `@id`), as a sort field is written.
+    static func parsePath(_ source: String) throws(FilterError) -> FieldPath {
+        var parser = try TextParser(source: source, limits: .default)
+        guard parser.token.kind != .end else { throw FilterError(.syntax, "empty path", at: .start) }
+        let path = try parser.parsePath()
+        guard parser.token.kind == .end else { throw parser.unexpected(expecting: "'.', '[' or end of the path") }
+        return path
+    }
+
     private init(source: String, limits: FilterLimits) throws(FilterError) {
         lexer = Lexer(source)
         token = try lexer.next()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrismCommandLine
 import PrismFilter
 
 /// `--filter EXPR` or `--filter-file F`, checked here first so that a typo gets the same caret
@@ -29,6 +30,7 @@ struct FilterArguments: ParsableArguments {
         }
         guard let source else { return nil }
         _ = try FilterDiagnostics.compile(source)
+        for warning in MapFormLint.warnings(source) { printError("prism: warning: filter \(warning)") }
         return source
     }
 }

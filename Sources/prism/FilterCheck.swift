@@ -1,4 +1,5 @@
 import ArgumentParser
+import PrismCommandLine
 import PrismFilter
 
 struct FilterCheck: ParsableCommand {
@@ -19,5 +20,6 @@ struct FilterCheck: ParsableCommand {
 
     func run() throws {
         Output.line("\(try FilterDiagnostics.compile(expression))")
+        for warning in MapFormLint.warnings(expression) { printError("prism: warning: filter \(warning)") }
     }
 }

@@ -65,6 +65,48 @@ struct CommandLineEndToEndTests {
         }
     }
 
+    @Test("--meta keeps k=v as text unless it reads back as the same JSON; k:=json is JSON")
+    func metadataTyping() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let register = try await prismd.prism([
+            "register", "fw", "--meta", "firmware=2.0", "--meta", "ver=1.10", "--meta", "serial=1e3", "--meta",
+            "zip=007", "--meta", "floor=1", "--meta", "battery=0.8", "--meta", "online=true", "--meta", "n:=2.0",
+            "--meta", "tags:=[\"a\"]", "--meta", "quoted:=\"1\"",
+        ])
+        #expect(register.status == 0, "\(register.standardError)")
+        for filter in [
+            #"firmware < v"2.1""#, #"firmware == "2.0""#, #"ver == "1.10""#, #"serial == "1e3""#, #"zip == "007""#,
+            "floor == 1", "battery == 0.8", "online == true", "n == 2", #"tags contains "a""#, #"quoted == "1""#,
+        ] {
+            let found = try await prismd.prism(["enumerate", "--filter", filter])
+            #expect(found.standardOutput.hasSuffix("1 of 1 identities\n"), "\(filter): \(found.standardOutput)")
+        }
+        let bad = try await prismd.prism(["register", "x", "--meta", "n:=2.0.1"])
+        #expect(bad.status == 2)
+        #expect(bad.standardError.contains("the value after := is not JSON"), "\(bad.standardError)")
+    }
+
+    @Test("--sort: a path that is not one is refused (exit 2); one no identity has is allowed, with a warning")
+    func sortField() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        for (name, battery) in [("b", "0.2"), ("a", "0.9")] {
+            #expect(try await prismd.prism(["register", name, "--meta", "battery=\(battery)"]).status == 0)
+        }
+        let sorted = try await prismd.prism(["enumerate", "--sort", "battery"])
+        #expect(sorted.standardOutput.hasPrefix("IDENTITY"))
+        #expect(sorted.standardOutput.split(separator: "\n").dropFirst().first?.hasPrefix("b ") == true)
+        #expect(sorted.standardError.isEmpty)
+        let typo = try await prismd.prism(["enumerate", "--sort", "batery"])
+        #expect(typo.status == 0)
+        #expect(typo.standardError.contains("no identity listed has 'batery'"), "\(typo.standardError)")
+        #expect(typo.standardError.contains("did you mean 'battery'?"), "\(typo.standardError)")
+        let invalid = try await prismd.prism(["enumerate", "--sort", "a b"])
+        #expect(invalid.status == 2)
+        #expect(invalid.standardError.contains("invalid sort field 'a b'"), "\(invalid.standardError)")
+    }
+
     /// Runs a bash script with `$BIN` (the built tools) and `$SERVER` set, and `pipefail` on.
     static func bash(_ script: String, server: String) async throws -> PrismProcess.Outcome {
         try await PrismProcess.run(

@@ -49,6 +49,13 @@ struct APITests {
                 await expectRejected(.invalidArgument, containing: "identity") {
                     try await client.register("has space")
                 }
+                await expectRejected(.invalidArgument, containing: "invalid sort field 'a b'") {
+                    _ = try await client.enumeratePage(EnumerateOptions(sortBy: "a b"))
+                }
+                await expectRejected(.invalidArgument, containing: "invalid sort field 'floor.'") {
+                    _ = try await client.enumeratePage(EnumerateOptions(sortBy: "floor."))
+                }
+                _ = try await client.enumeratePage(EnumerateOptions(sortBy: #"["a b"]"#))
                 await expectRejected(.invalidArgument, containing: "1:10") {
                     _ = try await client.enumeratePage(EnumerateOptions(filter: "floor == "))
                 }

@@ -52,13 +52,18 @@ extension Coordinator {
     }
 
     static func sortOrder(_ field: String?, descending: Bool) throws(RegistryError) -> EnumerationOrder {
-        guard let field, !field.isEmpty, field != "@id", field != "identity" else {
+        guard let field, !field.isEmpty, field != "identity" else {
             return EnumerationOrder(path: nil, descending: descending)
         }
-        let path = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard !path.contains(where: \.isEmpty) else {
-            throw RegistryError(.invalidArgument, "invalid sort field '\(field)': expected a dotted metadata path")
+        let path: FieldPath
+        do {
+            path = try FieldPath(parsing: field)
+        } catch {
+            throw RegistryError(
+                .invalidArgument,
+                "invalid sort field '\(field)': \(error.message) at column \(error.column); write a metadata path "
+                    + #"as in a filter (battery, location.floor, ["serial no"]) or @id"#)
         }
-        return EnumerationOrder(path: path, descending: descending)
+        return EnumerationOrder(path: path.isIdentity ? nil : path.segments, descending: descending)
     }
 }
