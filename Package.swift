@@ -119,7 +119,9 @@ let package = Package(
         .target(
             name: "PrismCommandLine",
             dependencies: [
-                "PrismAPI", "PrismClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "PrismAPI", "PrismClient", "PrismFilter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
         // prism-top as a library: model, reducer, render to a cell grid, batch writers, the ncurses screen.
         .target(

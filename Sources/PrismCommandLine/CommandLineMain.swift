@@ -10,9 +10,13 @@ import Foundation
 /// }
 /// ```
 public enum CommandLineMain {
-    public static func run(_ tool: any AsyncParsableCommand.Type) async {
+    /// - Parameter globalOptions: options every subcommand takes, which may also come before the
+    ///   subcommand, as with kubectl and the nats CLI (`prism --server ADDR enumerate`): each name with
+    ///   the number of values it takes.
+    public static func run(_ tool: any AsyncParsableCommand.Type, globalOptions: [String: Int] = [:]) async {
         do {
-            var command = try tool.parseAsRoot()
+            let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()), globalOptions)
+            var command = try tool.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -23,6 +27,27 @@ public enum CommandLineMain {
             printError(tool.fullMessage(for: error))
             tool.exit(withError: ExitCode(2))
         }
+    }
+}
+
+extension CommandLineMain {
+    /// Moves the global options that come before the subcommand to the end of its arguments (before a
+    /// `--`, if any), where the subcommand parses them.
+    static func hoistingGlobalOptions(_ arguments: [String], _ globalOptions: [String: Int]) -> [String] {
+        var hoisted: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard let values = globalOptions[name] else { break }
+            let taken = argument.contains("=") ? 1 : 1 + values
+            hoisted += arguments[index..<min(arguments.count, index + taken)]
+            index += taken
+        }
+        guard !hoisted.isEmpty else { return arguments }
+        var rest = Array(arguments[index...])
+        rest.insert(contentsOf: hoisted, at: rest.firstIndex(of: "--") ?? rest.count)
+        return rest
     }
 }
 

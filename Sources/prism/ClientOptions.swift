@@ -7,10 +7,13 @@ import PrismCommandLine
 /// Where to send a command and how to print its answer.
 struct ClientOptions: ParsableArguments {
     @Option(
+        name: [.short, .long],
         help: ArgumentHelp("prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).", valueName: "host:port"))
     var server: String = ServerArgument.server
 
-    @Option(help: ArgumentHelp("Namespace (default $PRISM_NAMESPACE or \"default\").", valueName: "name"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp("Namespace (default $PRISM_NAMESPACE or \"default\").", valueName: "name"))
     var namespace: String = ServerArgument.namespace()
 
     @Option(
@@ -21,8 +24,26 @@ struct ClientOptions: ParsableArguments {
         transform: DurationArgument.parse)
     var timeout: Duration = .seconds(10)
 
-    @Flag(help: "Print JSON with the API's field names instead of a table.")
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "table (default), json (one document), or jsonl (one JSON line per identity, namespace, event or "
+                + "message). The JSON shape is in the README.",
+            valueName: "format"))
+    var output: OutputFormat?
+
+    @Flag(help: "The same as -o json.")
     var json = false
+
+    var format: OutputFormat { json ? .json : output ?? .table }
+
+    /// These options may also come before the subcommand (`prism -s ADDR enumerate`).
+    static let globalOptions = [
+        "--server": 1, "-s": 1, "--namespace": 1, "-n": 1, "--timeout": 1, "--output": 1, "-o": 1, "--json": 0,
+    ]
+
+    /// Whether a JSON format was asked for.
+    var printsJSON: Bool { format != .table }
 
     /// Runs `body` with a connected client; errors become the documented exit statuses.
     func run(_ body: (PrismClient) async throws -> Void) async throws {
@@ -33,6 +54,11 @@ struct ClientOptions: ParsableArguments {
             throw CommandFailure.report(error)
         }
     }
+}
+
+/// How a command prints its answer.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, jsonl
 }
 
 /// Reports an error on stderr and picks the exit status scripts can rely on.

@@ -9,11 +9,16 @@ struct EnumerateCommand: AsyncParsableCommand {
         commandName: "enumerate", abstract: "List the identities a filter selects.",
         discussion: """
             prism enumerate --filter 'type == "sensor" and floor >= 2' --sort battery --limit 20
-            With --json, prints one EnumerateResponse per page fetched.
+            prism enumerate --all -o jsonl | jq -r .identity
+            Prints up to --limit identities (following pages as needed), or every one with --all. When more
+            are left, the table's last line and the JSON's next_cursor give the --cursor to go on with.
             """)
 
     @OptionGroup var filter: FilterArguments
     @Option(help: "At most this many identities (default 100).") var limit = 100
+    @Flag(help: "Every identity the filter selects, however many pages that takes.") var all = false
+    @Option(help: ArgumentHelp("Go on from where an earlier listing stopped (its next_cursor).", valueName: "cursor"))
+    var cursor: String?
     @Option(help: ArgumentHelp("Sort by a dotted metadata path (default: identity).", valueName: "path")) var sort:
         String?
     @Flag(help: "Sort descending.") var desc = false
@@ -28,16 +33,20 @@ struct EnumerateCommand: AsyncParsableCommand {
         let filterText = try filter.text()
         try await client.run { client in
             var options = EnumerateOptions(
-                filter: filterText, pageSize: min(limit, 1000), sortBy: sort, descending: desc,
-                includeMetadata: !noMetadata)
-            var rows: [[String]] = []
+                filter: filterText, pageSize: 1000, sortBy: sort, descending: desc, includeMetadata: !noMetadata)
+            var listed = 0
             var total: UInt64 = 0
-            var cursor: String?
+            var next = cursor
+            var rows: [[String]] = []
+            var identities: [Prism_Registry_V1_Identity] = []
             var sortFieldSeen = false
             var keysSeen: Set<String> = []
             repeat {
-                options.pageSize = min(1000, limit - rows.count)
-                let page = try await client.enumeratePage(options, cursor: cursor)
+                options.pageSize = all ? 1000 : min(1000, limit - listed)
+                let page = try await client.enumeratePage(options, cursor: next)
+                total = page.totalCount
+                next = page.nextCursor.isEmpty ? nil : page.nextCursor
+                listed += page.identities.count
                 if let sort, !noMetadata {
                     for identity in page.identities {
                         let metadata = identity.metadataObject
@@ -45,18 +54,29 @@ struct EnumerateCommand: AsyncParsableCommand {
                         if Self.value(at: sort, in: metadata) != nil { sortFieldSeen = true }
                     }
                 }
-                if self.client.json { try Output.printJSON(page) }
-                total = page.totalCount
-                rows += page.identities.map { [$0.identity, Output.expiry($0), noMetadata ? "" : Output.metadata($0)] }
-                cursor = page.nextCursor.isEmpty ? nil : page.nextCursor
-            } while cursor != nil && rows.count < limit
-            if let sort, !noMetadata, !sortFieldSeen, !rows.isEmpty {
+                switch self.client.format {
+                // One identity a line as they come: a listing of millions streams instead of piling up.
+                case .jsonl: page.identities.forEach { Output.printJSON(ToolJSON.identity($0)) }
+                case .json: identities += page.identities
+                case .table:
+                    rows += page.identities.map {
+                        [$0.identity, Output.expiry($0), noMetadata ? "" : Output.metadata($0)]
+                    }
+                }
+            } while next != nil && (all || listed < limit)
+            if let sort, !noMetadata, !sortFieldSeen, listed > 0 {
                 let hint = ClosestName.find(sort, among: Array(keysSeen)).map { "; did you mean '\($0)'?" } ?? ""
                 printError("prism: warning: no identity listed has '\(sort)', so they are in identity order\(hint)")
             }
-            if self.client.json { return }
-            if !rows.isEmpty { Output.line(Output.table(["IDENTITY", "EXPIRES", "METADATA"], rows)) }
-            Output.line("\(rows.count) of \(total) identities")
+            switch self.client.format {
+            case .jsonl: return
+            case .json:
+                return Output.printJSON(ToolJSON.enumeration(identities, totalCount: total, nextCursor: next ?? ""))
+            case .table:
+                if !rows.isEmpty { Output.line(Output.table(["IDENTITY", "EXPIRES", "METADATA"], rows)) }
+                let more = next.map { "; more with --cursor \($0) (or --all)" } ?? ""
+                Output.line("\(listed) of \(total) identities\(more)")
+            }
         }
     }
 

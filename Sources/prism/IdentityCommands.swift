@@ -23,7 +23,7 @@ struct RegisterCommand: AsyncParsableCommand {
         let object = try metadata.object()
         try await client.run { client in
             let response = try await client.register(identity, metadata: object, ttl: ttl, replace: replace)
-            if self.client.json { return try Output.printJSON(response) }
+            if self.client.printsJSON { return Output.printJSON(ToolJSON.registration(response)) }
             Output.line(
                 "\(response.replaced ? "replaced" : "registered") \(identity), expires \(Output.expiry(response.identity))"
             )
@@ -48,7 +48,7 @@ struct HeartbeatCommand: AsyncParsableCommand {
         try await client.run { client in
             let identity = try await client.heartbeat(
                 self.identity, ttl: ttl, metadataPatch: patch.isEmpty ? nil : patch)
-            if self.client.json { return try Output.printJSON(identity) }
+            if self.client.printsJSON { return Output.printJSON(ToolJSON.identity(identity)) }
             Output.line("renewed \(identity.identity), expires \(Output.expiry(identity))")
         }
     }
@@ -64,7 +64,9 @@ struct UnregisterCommand: AsyncParsableCommand {
     func run() async throws {
         try await client.run { client in
             let removed = try await client.unregister(identity)
-            if self.client.json { return Output.line(#"{"removed":\#(removed)}"#) }
+            if self.client.printsJSON {
+                return Output.printJSON(ToolJSON.removal(identity: identity, removed: removed))
+            }
             Output.line(removed ? "unregistered \(identity)" : "\(identity) was not registered")
         }
     }
@@ -79,7 +81,7 @@ struct GetCommand: AsyncParsableCommand {
     func run() async throws {
         try await client.run { client in
             let identity = try await client.get(self.identity)
-            if self.client.json { return try Output.printJSON(identity) }
+            if self.client.printsJSON { return Output.printJSON(ToolJSON.identity(identity)) }
             Output.line(
                 Output.table(
                     ["identity", identity.identity],

@@ -46,7 +46,7 @@ struct MulticastCommand: AsyncParsableCommand {
                     filter: filterText, all: all, payload: Array(payload.utf8), contentType: contentType, ack: ack,
                     ackTimeout: ackTimeout, maxTargets: maxTargets, dryRun: dryRun))
             undelivered = !dryRun && response.deliveredCount < response.targetCount
-            if self.client.json { return try Output.printJSON(response) }
+            if self.client.printsJSON { return Output.printJSON(ToolJSON.multicast(response)) }
             Output.line(
                 "targets=\(response.targetCount) delivered=\(response.deliveredCount) failed=\(response.failedCount) "
                     + "timeout=\(response.timeoutCount) pending=\(response.pendingCount) "

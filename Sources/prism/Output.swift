@@ -15,8 +15,9 @@ enum Output {
         return try message.jsonString(options: options)
     }
 
-    static func printJSON(_ message: some SwiftProtobuf.Message) throws {
-        line(try json(message))
+    /// One JSON document on one line, in the tools' shape (``ToolJSON``).
+    static func printJSON(_ value: Value) {
+        line(value.jsonText)
     }
 
     /// Writes a line straight to stdout (see ``StandardOutput``).

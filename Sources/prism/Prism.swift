@@ -23,5 +23,5 @@ struct Prism: AsyncParsableCommand {
         ]
     )
 
-    static func main() async { await CommandLineMain.run(Self.self) }
+    static func main() async { await CommandLineMain.run(Self.self, globalOptions: ClientOptions.globalOptions) }
 }

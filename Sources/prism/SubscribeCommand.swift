@@ -25,6 +25,8 @@ struct SubscribeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Acknowledge with this answer (the sender sees it in its report).", valueName: "text"))
     var reply: String?
     @Option(help: "Exit after this many messages.") var count: Int?
+    @Flag(help: "With -o json or jsonl, payloads in base64 (by default they are text when they are UTF-8).")
+    var base64 = false
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
@@ -37,8 +39,8 @@ struct SubscribeCommand: AsyncParsableCommand {
                 printError("subscribed to \(identities.joined(separator: ", "))")
                 var received = 0
                 for try await message in messages {
-                    if self.client.json {
-                        try Output.printJSON(message)
+                    if self.client.printsJSON {
+                        Output.printJSON(ToolJSON.message(message, base64: base64))
                     } else {
                         let payload = String(decoding: message.payload, as: UTF8.self)
                         Output.line("\(message.identity)  \(message.messageID)  \(payload)")
@@ -84,8 +86,8 @@ struct WatchCommand: AsyncParsableCommand {
                 printError("watching namespace \(self.client.namespace)")
                 var received = 0
                 for try await event in events {
-                    if self.client.json {
-                        try Output.printJSON(event)
+                    if self.client.printsJSON {
+                        Output.printJSON(ToolJSON.event(event))
                     } else {
                         Output.line(Output.eventLine(event))
                     }
@@ -118,10 +120,10 @@ struct PatternsCommand: AsyncParsableCommand {
     func run() async throws {
         try await client.run { client in
             let patterns = try await client.listPatterns()
-            if self.client.json {
-                var response = Prism_Registry_V1_ListPatternsResponse()
-                response.patterns = patterns
-                return try Output.printJSON(response)
+            switch self.client.format {
+            case .json: return Output.printJSON(.object(["patterns": .array(patterns.map(ToolJSON.pattern))]))
+            case .jsonl: return patterns.forEach { Output.printJSON(ToolJSON.pattern($0)) }
+            case .table: break
             }
             let rows = patterns.map { pattern in
                 [

@@ -107,12 +107,100 @@ struct CommandLineEndToEndTests {
         #expect(invalid.standardError.contains("invalid sort field 'a b'"), "\(invalid.standardError)")
     }
 
-    /// Runs a bash script with `$BIN` (the built tools) and `$SERVER` set, and `pipefail` on.
-    static func bash(_ script: String, server: String) async throws -> PrismProcess.Outcome {
+    @Test("-o json and -o jsonl print the shape docs/tool-json.schema.json describes, for every command")
+    func jsonShape() async throws {
+        guard let python = ProcessInfo.processInfo.environment["PRISM_TEST_PYTHON"] else {
+            Issue.record("PRISM_TEST_PYTHON is not set: run `make test`, which installs jsonschema")
+            return
+        }
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        // 2,500 identities: --all follows three pages of 1,000.
+        try await PrismClient.with(server: prismd.grpc) { client in
+            for index in 0..<2500 {
+                try await client.register(
+                    "dev-\(index)", metadata: ["floor": .int(Int64(index % 4)), "battery": 0.5, "tags": ["a"]],
+                    ttl: index.isMultiple(of: 2) ? .seconds(600) : nil)
+            }
+        }
+        let repository = SimulatorEndToEndTests.repository
+        let checker = repository.appendingPathComponent("Tests/EndToEndTests/python/check_tool_json.py").path
+        let schema = repository.appendingPathComponent("docs/tool-json.schema.json").path
+        let commands: [(String, String)] = [
+            (#"register extra --meta type=probe -o json"#, "registration"),
+            (#"register extra --meta type=probe --replace --json"#, "registration"),
+            (#"get dev-1 -o json"#, "identity"), (#"heartbeat dev-2 --meta battery=0.4 -o json"#, "identity"),
+            (#"enumerate --all -o json"#, "enumeration"), (#"enumerate --all -o jsonl"#, "identity"),
+            (#"enumerate --limit 3 -o json --filter 'floor == 9'"#, "enumeration"),
+            (#"multicast --all --payload ping -o json"#, "multicast"),
+            (#"multicast --filter 'floor == 1' --payload ping --ack --ack-timeout 200ms -o json"#, "multicast"),
+            (#"patterns -o json"#, "patterns"), (#"patterns -o jsonl"#, "pattern"),
+            (#"watch --from-revision 2490 --count 5 -o jsonl"#, "event"), (#"unregister extra -o json"#, "removal"),
+        ]
+        for (command, definition) in commands {
+            let outcome = try await Self.bash(
+                #""$BIN/prism" "# + command + #" --server "$SERVER" | "$PY" "$CHECK" "$SCHEMA" "# + definition,
+                server: prismd.grpc, extra: ["PY": python, "CHECK": checker, "SCHEMA": schema])
+            #expect(
+                outcome.standardOutput.hasPrefix("ok "), "\(command): \(outcome.standardOutput)\(outcome.standardError)"
+            )
+        }
+        // --all is one document with every identity, and nothing left to follow.
+        let all = try await prismd.prism(["enumerate", "--all", "-o", "json"])
+        let document = try #require(JSONSerialization.jsonObject(with: Data(all.standardOutput.utf8)) as? [String: Any])
+        #expect((document["identities"] as? [Any])?.count == 2500)
+        #expect(document["total_count"] as? Int == 2500)
+        #expect(document["next_cursor"] as? String == "")
+        #expect(
+            try await prismd.prism(["enumerate", "--all", "-o", "jsonl"]).standardOutput.split(separator: "\n").count
+                == 2500)
+        // Paging by hand: --cursor goes on where --limit stopped.
+        let first = try await prismd.prism(["enumerate", "--limit", "2"])
+        let footer = try #require(first.standardOutput.range(of: "--cursor "))
+        let cursor = String(first.standardOutput[footer.upperBound...].prefix { !$0.isWhitespace })
+        #expect(first.standardOutput.contains("2 of 2500 identities; more with --cursor"))
+        let next = try await prismd.prism(["enumerate", "--limit", "2", "--cursor", cursor])
+        #expect(next.standardOutput.contains("dev-10"), "\(first.standardOutput)\(next.standardOutput)")
+        // A message: payloads as text when they are UTF-8.
+        let subscribed = try await Self.bash(
+            #"""
+            "$BIN/prism" subscribe dev-3 --count 1 -o json --server "$SERVER" > "$OUT" 2>/dev/null &
+            sleep 1
+            "$BIN/prism" multicast --filter '@id == "dev-3"' --payload '{"command":"read"}' --server "$SERVER" > /dev/null
+            wait
+            "$PY" "$CHECK" "$SCHEMA" message < "$OUT"
+            cat "$OUT"
+            """#, server: prismd.grpc,
+            extra: [
+                "PY": python, "CHECK": checker, "SCHEMA": schema, "OUT": NSTemporaryDirectory() + "prism-message.json",
+            ])
+        #expect(subscribed.standardOutput.hasPrefix("ok 1"), "\(subscribed.standardOutput)\(subscribed.standardError)")
+        #expect(subscribed.standardOutput.contains(#""payload":"{\"command\":\"read\"}","payload_encoding":"utf-8""#))
+    }
+
+    @Test("global options go before the subcommand as well as after, in short forms too")
+    func globalOptions() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let server = prismd.grpc
+        #expect(try await PrismProcess.run(["-s", server, "register", "g-1", "--meta", "floor=1"]).status == 0)
+        let got = try await PrismProcess.run(["--server=\(server)", "-n", "default", "-o", "json", "get", "g-1"])
+        #expect(got.status == 0, "\(got.standardError)")
+        #expect(got.standardOutput.hasPrefix(#"{"expires_at":"#), "\(got.standardOutput)")
+        let listed = try await PrismProcess.run(["--json", "--server", server, "enumerate", "--filter", "floor == 1"])
+        #expect(listed.standardOutput.contains(#""total_count":1"#), "\(listed.standardOutput)\(listed.standardError)")
+        let unknown = try await PrismProcess.run(["--no-such-option", "enumerate"])
+        #expect(unknown.status == 2)
+    }
+
+    /// Runs a bash script with `$BIN` (the built tools), `$SERVER` and `extra` set, and `pipefail` on.
+    static func bash(_ script: String, server: String, extra: [String: String] = [:]) async throws
+        -> PrismProcess.Outcome
+    {
         try await PrismProcess.run(
             executableURL: URL(fileURLWithPath: "/bin/bash"),
             arguments: ["-c", "set -o pipefail\n" + script],
-            environment: ["BIN": PrismProcess.productsDirectory.path, "SERVER": server])
+            environment: extra.merging(["BIN": PrismProcess.productsDirectory.path, "SERVER": server]) { $1 })
     }
 }
 

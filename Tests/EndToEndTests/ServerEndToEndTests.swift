@@ -30,7 +30,9 @@ struct ServerEndToEndTests {
         #expect(json.status == 1)
         #expect(json.standardOutput.contains(#""target_count":1"#))
         #expect(json.standardOutput.contains(#""failed_count":1"#))
-        #expect(json.standardOutput.contains(#""statuses":[{"identity":"actuator-1","status":"STATUS_FAILED""#))
+        #expect(
+            json.standardOutput.contains(
+                #""statuses":[{"error":"no subscriber","identity":"actuator-1","reply":"","status":"failed"}]"#))
         let enumerate = try await prismd.prism(["enumerate", "--filter", "floor == 1"])
         #expect(enumerate.standardOutput.contains("actuator-1"))
         #expect(enumerate.standardOutput.contains("sensor-1"))

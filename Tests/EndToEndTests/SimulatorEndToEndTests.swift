@@ -31,9 +31,10 @@ struct SimulatorEndToEndTests {
         return Dictionary(uniqueKeysWithValues: statuses.map { ($0["identity"] as? String ?? "", $0) })
     }
 
+    /// A status's reply, which the tools print as text when it is UTF-8 (the devices reply JSON).
     static func reply(_ status: [String: Any]) -> [String: Any]? {
-        guard let encoded = status["reply"] as? String, let bytes = Data(base64Encoded: encoded) else { return nil }
-        return try? JSONSerialization.jsonObject(with: bytes) as? [String: Any]
+        guard let text = status["reply"] as? String else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
     }
 
     static func startPrismd() async throws -> Prismd {
@@ -75,7 +76,7 @@ struct SimulatorEndToEndTests {
         let readStatuses = try Self.statuses(read.standardOutput)
         #expect(Set(readStatuses.keys) == floorOne)
         for (identity, status) in readStatuses {
-            #expect(status["status"] as? String == "STATUS_DELIVERED", "\(identity): \(status)")
+            #expect(status["status"] as? String == "delivered", "\(identity): \(status)")
             let reply = Self.reply(status)
             #expect(reply?["identity"] as? String == identity)
             #expect(reply?["value"] is NSNumber, "\(identity) replied \(String(describing: reply))")
@@ -90,7 +91,7 @@ struct SimulatorEndToEndTests {
         #expect(update.status == 0, "\(update.standardError)")
         let updateStatuses = try Self.statuses(update.standardOutput)
         #expect(Set(updateStatuses.keys) == outdated)
-        #expect(updateStatuses.values.allSatisfy { $0["status"] as? String == "STATUS_DELIVERED" })
+        #expect(updateStatuses.values.allSatisfy { $0["status"] as? String == "delivered" })
         let stillOld = try await prismd.prism(["enumerate", "--filter-file", Self.filterFile("old-firmware.filter")])
         #expect(stillOld.standardOutput.hasSuffix("0 of 0 identities\n"), "\(stillOld.standardOutput)")
         let updated = try await prismd.prism(["enumerate", "--filter", #"firmware == "2.7.1""#])
