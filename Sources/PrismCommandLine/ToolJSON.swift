@@ -143,7 +143,12 @@ public enum ToolJSON {
 
     static func timestamp(_ timestamp: Google_Protobuf_Timestamp?) -> Value {
         guard let timestamp else { return .null }
-        let date = Date(timeIntervalSince1970: Double(timestamp.seconds) + Double(timestamp.nanos) / 1e9)
+        return time(Double(timestamp.seconds) + Double(timestamp.nanos) / 1e9)
+    }
+
+    /// Seconds since 1970 as RFC 3339 UTC with milliseconds: `2026-12-02T06:30:00.123Z`.
+    public static func time(_ secondsSince1970: Double) -> Value {
+        let date = Date(timeIntervalSince1970: secondsSince1970)
         return .string(date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)) + "Z")
     }
 

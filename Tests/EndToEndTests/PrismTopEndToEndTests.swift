@@ -82,7 +82,8 @@ struct PrismTopEndToEndTests {
         #expect(lines.count == 2)
         for line in lines {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(object["health"] as? String == "HEALTHY")
+            #expect(object["health"] as? String == "healthy")
+            #expect((object["timestamp"] as? String)?.hasSuffix("Z") == true)
         }
         let usage = try await top(["--filter", "kind =="])
         #expect(usage.status == 2)

@@ -44,8 +44,8 @@ struct BatchWriterTests {
         let line = BatchWriter.json(Fixtures.state())
         #expect(!line.contains("\n"))
         let document = try Value(json: line)
-        #expect(document["health"] == .string("DEGRADED"))
-        #expect(document["status"] == .string("LIVE"))
+        #expect(document["health"] == .string("degraded"))
+        #expect(document["status"] == .string("live"))
         guard case .array(let identities)? = document["identities"] else {
             Issue.record("no identities array")
             return

@@ -1,3 +1,4 @@
+import PrismCommandLine
 import PrismFilter
 
 /// Batch mode's output: what a refresh looked like, as plain text (no escape codes) or as one JSON
@@ -34,19 +35,16 @@ public enum BatchWriter {
         TopView.allCases.map { TopReducer.rowCount(state, $0) }.max() ?? 0
     }
 
-    /// One JSON object (one line) for a refresh.
+    /// One JSON object (one line) for a refresh, in the tools' JSON shape (``ToolJSON``: lowercase words,
+    /// RFC 3339 times, integer counts, the API's field names, sorted keys).
     public static func json(_ state: TopState) -> String {
         let snapshot = state.snapshot ?? Snapshot(fetchedAt: state.now)
         let patterns: [Value] = snapshot.patterns.map { row in
             .object([
                 "namespace": .string(row.namespace), "pattern": .string(row.pattern),
-                "lifecycle": .string(row.lifecycle), "health": .string(row.health.rawValue),
-                "registry": .object([
-                    "backend": .string(row.registryBackend), "health": .string(row.registryHealth.rawValue),
-                ]),
-                "messaging": .object([
-                    "backend": .string(row.messagingBackend), "health": .string(row.messagingHealth.rawValue),
-                ]),
+                "lifecycle": .string(row.lifecycle.lowercased()), "health": word(row.health),
+                "registry": .object(["backend": .string(row.registryBackend), "health": word(row.registryHealth)]),
+                "messaging": .object(["backend": .string(row.messagingBackend), "health": word(row.messagingHealth)]),
                 "identities": .int(Int64(row.identities)), "fanout_per_second": .double(row.fanoutPerSecond),
                 "multicasts_per_minute": .double(row.multicastsPerMinute),
                 "delivery_ratio": row.deliveryRatio.map(Value.double) ?? .null,
@@ -55,22 +53,26 @@ public enum BatchWriter {
         let identities: [Value] = snapshot.identities.map { row in
             .object([
                 "namespace": .string(row.namespace), "identity": .string(row.identity),
+                "metadata": .object(row.metadataObject), "registered_at": ToolJSON.time(row.registeredAt),
+                "expires_at": row.expiresAt.map(ToolJSON.time) ?? .null,
                 "ttl_seconds": row.expiresAt.map { .double(max(0, $0 - state.now)) } ?? .null,
-                "age_seconds": .double(max(0, state.now - row.registeredAt)), "metadata": .string(row.metadata),
+                "age_seconds": .double(max(0, state.now - row.registeredAt)),
             ])
         }
         let multicasts: [Value] = snapshot.multicasts.map { row in
             .object([
-                "time": .double(row.at), "namespace": .string(row.namespace), "filter": .string(row.filter),
-                "targets": .int(Int64(row.targets)), "delivered": .int(Int64(row.delivered)),
-                "failed": .int(Int64(row.failed)), "timeout": .int(Int64(row.timeout)),
+                "timestamp": ToolJSON.time(row.at), "namespace": .string(row.namespace), "filter": .string(row.filter),
+                "target_count": .int(Int64(row.targets)), "delivered_count": .int(Int64(row.delivered)),
+                "failed_count": .int(Int64(row.failed)), "timeout_count": .int(Int64(row.timeout)),
                 "latency_ms": .double(row.latencyMilliseconds),
             ])
         }
         let document: Value = .object([
-            "time": .double(state.now), "server": .string(state.server), "namespace": .string(state.namespace),
-            "status": .string(state.liveness), "error": state.lastError.map(Value.string) ?? .null,
-            "filter": .string(state.filter), "health": .string(worstHealth(state)?.rawValue ?? "UNKNOWN"),
+            "timestamp": ToolJSON.time(state.now), "server": .string(state.server),
+            "namespace": .string(state.namespace), "status": .string(state.livenessWord),
+            "stale_seconds": state.staleSince.map { .int(Int64(max(0, state.now - $0))) } ?? .null,
+            "error": state.lastError.map(Value.string) ?? .null, "filter": .string(state.filter),
+            "health": worstHealth(state).map(word) ?? .string("unknown"),
             "identity_total": .int(Int64(snapshot.identityTotal)),
             "latency_ms": .object([
                 "p50": .double(snapshot.latencyP50Milliseconds), "p99": .double(snapshot.latencyP99Milliseconds),
@@ -78,6 +80,10 @@ public enum BatchWriter {
             "patterns": .array(patterns), "identities": .array(identities), "multicasts": .array(multicasts),
         ])
         return document.jsonText
+    }
+
+    private static func word(_ health: HealthLevel) -> Value {
+        .string(health.rawValue.lowercased())
     }
 
     /// The worst namespace health; nil before the first snapshot.

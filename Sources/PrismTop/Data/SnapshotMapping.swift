@@ -30,7 +30,7 @@ enum SnapshotMapping {
         IdentityRow(
             namespace: namespace, identity: identity.identity, registeredAt: seconds(identity.registeredAt),
             expiresAt: identity.hasExpiresAt ? seconds(identity.expiresAt) : nil,
-            metadata: flatten(identity.metadataObject))
+            metadata: flatten(identity.metadataObject), metadataObject: identity.metadataObject)
     }
 
     static func multicast(_ event: Prism_Registry_V1_Event) -> MulticastRow {

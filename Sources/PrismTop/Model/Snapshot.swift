@@ -1,3 +1,5 @@
+import PrismFilter
+
 /// A slot's or a namespace's health as prism-top shows it: always as text and a symbol, never by
 /// colour alone.
 public enum HealthLevel: String, Sendable, CaseIterable {
@@ -62,13 +64,19 @@ public struct IdentityRow: Sendable, Equatable {
     public var expiresAt: Double?
     /// `k=v` pairs, nested keys dotted, in key order.
     public var metadata: String
+    /// The metadata itself, for JSON output.
+    public var metadataObject: JSONObject
 
-    public init(namespace: String, identity: String, registeredAt: Double, expiresAt: Double?, metadata: String) {
+    public init(
+        namespace: String, identity: String, registeredAt: Double, expiresAt: Double?, metadata: String,
+        metadataObject: JSONObject = [:]
+    ) {
         self.namespace = namespace
         self.identity = identity
         self.registeredAt = registeredAt
         self.expiresAt = expiresAt
         self.metadata = metadata
+        self.metadataObject = metadataObject
     }
 }
 

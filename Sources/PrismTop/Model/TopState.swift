@@ -85,6 +85,11 @@ public struct TopState: Sendable {
     }
 
     /// LIVE, PAUSED or STALE Ns.
+    /// `live`, `paused` or `stale`, for JSON.
+    public var livenessWord: String {
+        staleSince != nil ? "stale" : paused ? "paused" : "live"
+    }
+
     public var liveness: String {
         if let staleSince { return "STALE \(max(0, Int(now - staleSince)))s" }
         return paused ? "PAUSED" : "LIVE"
