@@ -45,7 +45,8 @@ public final class PrismClient: Sendable {
         keepalive: Duration = .seconds(10), keepaliveTimeout: Duration = .seconds(5)
     ) throws(PrismClientError) {
         guard let address = HostAndPort(server), address.port != 0 else {
-            throw .invalidRequest("server address '\(server)' is not HOST:PORT (e.g. 127.0.0.1:8980)")
+            let scheme = server.range(of: "://").map { "; leave out '\(server[..<$0.upperBound])'" } ?? ""
+            throw .invalidRequest("server address '\(server)' is not HOST:PORT (e.g. 127.0.0.1:8980)\(scheme)")
         }
         let target: any ResolvableTarget =
             address.host.contains(":")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PrismFilter
 
 /// The `main()` of Prism's command-line tools. ArgumentParser exits 64 on usage errors; the tools
 /// promise 2, like the invalid-input errors they report themselves.
@@ -15,7 +16,12 @@ public enum CommandLineMain {
     ///   the number of values it takes.
     public static func run(_ tool: any AsyncParsableCommand.Type, globalOptions: [String: Int] = [:]) async {
         do {
-            let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()), globalOptions)
+            let arguments = joiningNegativeValues(
+                hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()), globalOptions))
+            if let unknown = unknownSubcommand(arguments.first, of: tool) {
+                printError(unknown)
+                tool.exit(withError: ExitCode(2))
+            }
             var command = try tool.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -48,6 +54,35 @@ extension CommandLineMain {
         var rest = Array(arguments[index...])
         rest.insert(contentsOf: hoisted, at: rest.firstIndex(of: "--") ?? rest.count)
         return rest
+    }
+}
+
+extension CommandLineMain {
+    /// "unknown command 'enumrate'; did you mean 'enumerate'?" for a first argument that is neither an
+    /// option nor a subcommand (or alias) but close to one; nil otherwise (ArgumentParser then reports).
+    static func unknownSubcommand(_ first: String?, of tool: any ParsableCommand.Type) -> String? {
+        let subcommands = tool.configuration.subcommands
+        guard let first, !first.hasPrefix("-"), !subcommands.isEmpty else { return nil }
+        let names = subcommands.flatMap { [$0._commandName] + $0.configuration.aliases } + ["help"]
+        guard !names.contains(first), let meant = ClosestName.find(first, among: names) else { return nil }
+        return
+            "\(tool._commandName): unknown command '\(first)'; did you mean '\(meant)'? (see \(tool._commandName) --help)"
+    }
+
+    /// `--ttl -5s` → `--ttl=-5s`: ArgumentParser takes `-5s` for an option and says the value is missing,
+    /// while no option starts with a digit; joined, the value reaches its parser, which says what is wrong.
+    static func joiningNegativeValues(_ arguments: [String]) -> [String] {
+        var joined: [String] = []
+        for argument in arguments {
+            if argument.count > 1, argument.first == "-", argument.dropFirst().first?.isNumber == true,
+                let option = joined.last, option.hasPrefix("--"), !option.contains("="), option != "--"
+            {
+                joined[joined.count - 1] = option + "=" + argument
+            } else {
+                joined.append(argument)
+            }
+        }
+        return joined
     }
 }
 

@@ -23,8 +23,20 @@ struct PrismTopCommand: AsyncParsableCommand {
     @Option(help: "The namespace whose identities and multicasts are followed (or $PRISM_NAMESPACE).")
     var namespace = ServerArgument.namespace()
 
-    @Option(name: .customShort("d"), help: "Seconds between refreshes (at least 0.25).")
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "Time between refreshes, at least 250ms: a duration as everywhere in Prism (2s, 500ms), or, as in "
+                + "top, a number of seconds (2, 0.5).",
+            valueName: "delay"),
+        transform: Self.delay)
     var delay = 1.0
+
+    /// A duration, or top's bare seconds.
+    static func delay(_ text: String) throws -> Double {
+        if let seconds = Double(text), seconds.isFinite { return seconds }
+        return try DurationArgument.parse(text) / .seconds(1)
+    }
 
     @Option(help: "The view to start in.")
     var view: TopView = .patterns
@@ -106,6 +118,9 @@ struct PrismTopCommand: AsyncParsableCommand {
         case .unreachable(let reason):
             printError("prism-top: cannot reach prismd at \(server): \(reason)")
             throw ExitCode(3)
+        case .refused(let reason):
+            printError("prism-top: \(reason)")
+            throw ExitCode(1)
         }
     }
 }

@@ -37,6 +37,12 @@ struct ClientOptions: ParsableArguments {
 
     var format: OutputFormat { json ? .json : output ?? .table }
 
+    /// Whether --namespace (-n) is on the command line, rather than defaulted from $PRISM_NAMESPACE:
+    /// `patterns` lists every namespace unless one is named.
+    var namespaceWasGiven: Bool {
+        CommandLine.arguments.contains { $0 == "-n" || $0 == "--namespace" || $0.hasPrefix("--namespace=") }
+    }
+
     /// These options may also come before the subcommand (`prism -s ADDR enumerate`).
     static let globalOptions = [
         "--server": 1, "-s": 1, "--namespace": 1, "-n": 1, "--timeout": 1, "--output": 1, "-o": 1, "--json": 0,

@@ -12,7 +12,7 @@ struct EnumerateCommand: AsyncParsableCommand {
             prism enumerate --all -o jsonl | jq -r .identity
             Prints up to --limit identities (following pages as needed), or every one with --all. When more
             are left, the table's last line and the JSON's next_cursor give the --cursor to go on with.
-            """)
+            """, aliases: ["ls"])
 
     @OptionGroup var filter: FilterArguments
     @Option(help: "At most this many identities (default 100).") var limit = 100

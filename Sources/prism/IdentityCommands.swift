@@ -1,4 +1,5 @@
 import ArgumentParser
+import PrismAPI
 import PrismClient
 import PrismCommandLine
 
@@ -22,7 +23,15 @@ struct RegisterCommand: AsyncParsableCommand {
     func run() async throws {
         let object = try metadata.object()
         try await client.run { client in
-            let response = try await client.register(identity, metadata: object, ttl: ttl, replace: replace)
+            let response: Prism_Registry_V1_RegisterResponse
+            do {
+                response = try await client.register(identity, metadata: object, ttl: ttl, replace: replace)
+            } catch let error as PrismClientError {
+                guard case .rejected(.alreadyExists, _) = error else { throw error }
+                throw PrismClientError.rejected(
+                    code: .alreadyExists,
+                    message: "identity '\(identity)' is already registered; add --replace to overwrite it")
+            }
             if self.client.printsJSON { return Output.printJSON(ToolJSON.registration(response)) }
             Output.line(
                 "\(response.replaced ? "replaced" : "registered") \(identity), expires \(Output.expiry(response.identity))"
@@ -56,7 +65,8 @@ struct HeartbeatCommand: AsyncParsableCommand {
 
 struct UnregisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unregister", abstract: "Remove an identity (succeeds when it is absent too).")
+        commandName: "unregister", abstract: "Remove an identity (succeeds when it is absent too).",
+        aliases: ["rm"])
 
     @Argument var identity: String
     @OptionGroup var client: ClientOptions

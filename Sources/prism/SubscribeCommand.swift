@@ -119,7 +119,14 @@ struct PatternsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await client.run { client in
-            let patterns = try await client.listPatterns()
+            // With --namespace, that namespace alone (NOT_FOUND when the server has none of that name).
+            let patterns = try await client.listPatterns().filter {
+                !self.client.namespaceWasGiven || $0.namespace == self.client.namespace
+            }
+            if self.client.namespaceWasGiven, patterns.isEmpty {
+                throw PrismClientError.rejected(
+                    code: .notFound, message: "no namespace '\(self.client.namespace)' on \(self.client.server)")
+            }
             switch self.client.format {
             case .json: return Output.printJSON(.object(["patterns": .array(patterns.map(ToolJSON.pattern))]))
             case .jsonl: return patterns.forEach { Output.printJSON(ToolJSON.pattern($0)) }

@@ -193,6 +193,44 @@ struct CommandLineEndToEndTests {
         #expect(unknown.status == 2)
     }
 
+    @Test("usage mistakes get an answer that says what to do")
+    func usageMistakes() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let server = prismd.grpc
+        func prism(_ arguments: [String]) async throws -> PrismProcess.Outcome {
+            try await PrismProcess.run(arguments + ["--server", server])
+        }
+        let typo = try await prism(["enumrate"])
+        #expect(typo.status == 2)
+        #expect(typo.standardError.contains("unknown command 'enumrate'; did you mean 'enumerate'?"))
+        #expect(try await prism(["register", "r-1"]).status == 0)
+        #expect(try await prism(["ls"]).standardOutput.hasSuffix("1 of 1 identities\n"))
+        let again = try await prism(["register", "r-1"])
+        #expect(again.status == 1)
+        #expect(again.standardError.contains("add --replace to overwrite it"), "\(again.standardError)")
+        #expect(try await prism(["rm", "r-1"]).standardOutput == "unregistered r-1\n")
+        let negative = try await prism(["register", "r-2", "--ttl", "-5s"])
+        #expect(negative.status == 2)
+        #expect(negative.standardError.contains("a duration cannot be negative"), "\(negative.standardError)")
+        let fraction = try await prism(["register", "r-2", "--ttl", "1.5m"])
+        #expect(fraction.standardError.contains("1m30s, not 1.5m"), "\(fraction.standardError)")
+        let scheme = try await PrismProcess.run(["get", "r-1", "--server", "http://\(server)"])
+        #expect(scheme.status == 2)
+        #expect(scheme.standardError.contains("leave out 'http://'"), "\(scheme.standardError)")
+        let noNamespace = try await prism(["patterns", "-n", "nope"])
+        #expect(noNamespace.status == 1)
+        #expect(
+            try await prism(["patterns", "-n", "default", "-o", "jsonl"]).standardOutput.split(separator: "\n").count
+                == 1)
+        let top = try await PrismProcess.run(
+            ["--once", "--namespace", "nope", "--server", server], executable: "prism-top")
+        #expect(top.status == 1)
+        #expect(top.standardError == "prism-top: NOT_FOUND: no namespace 'nope' on this server; it serves: default\n")
+        let topDelay = try await PrismProcess.run(["--once", "-d", "2s", "--server", server], executable: "prism-top")
+        #expect(topDelay.status == 0, "\(topDelay.standardError)")
+    }
+
     /// Runs a bash script with `$BIN` (the built tools), `$SERVER` and `extra` set, and `pipefail` on.
     static func bash(_ script: String, server: String, extra: [String: String] = [:]) async throws
         -> PrismProcess.Outcome

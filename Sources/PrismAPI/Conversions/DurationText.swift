@@ -18,6 +18,7 @@ public enum DurationText {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "0" { return .zero }
         guard !trimmed.isEmpty else { throw ParseError(text: text, reason: "it is empty") }
+        guard !trimmed.hasPrefix("-") else { throw ParseError(text: text, reason: "a duration cannot be negative") }
         var rest = Substring(trimmed)
         var total: Int64 = 0
         while !rest.isEmpty {
@@ -27,6 +28,11 @@ public enum DurationText {
             }
             rest = rest.dropFirst(digits.count)
             let unitText = rest.prefix(while: \.isLetter)
+            if unitText.isEmpty, rest.first == "." {
+                throw ParseError(
+                    text: text,
+                    reason: "fractions are not accepted; combine units instead (1m30s, not 1.5m; 1500ms, not 1.5s)")
+            }
             guard let unit = unitMilliseconds.first(where: { $0.unit == unitText }) else {
                 let found = unitText.isEmpty ? "no unit" : "unknown unit '\(unitText)'"
                 throw ParseError(text: text, reason: "\(found) after \(digits); units are ms, s, m, h, d")

@@ -11,6 +11,8 @@ public enum BatchRunner {
         case unhealthy(HealthLevel)
         /// The last refresh could not reach prismd.
         case unreachable(String)
+        /// prismd answered the last refresh with an error (no such namespace, say).
+        case refused(String)
     }
 
     public static func run(
@@ -19,6 +21,7 @@ public enum BatchRunner {
     ) async -> Outcome {
         var state = initial
         var frame = 0
+        var lastFailure: PrismClientError?
         while iterations.map({ frame < $0 }) ?? true {
             if frame > 0 { try? await Task.sleep(for: .milliseconds(Int(state.interval * 1000))) }
             frame += 1
@@ -26,7 +29,9 @@ public enum BatchRunner {
             _ = TopReducer.reduce(&state, .tick(now))
             do throws(PrismClientError) {
                 _ = TopReducer.reduce(&state, .snapshot(try await source.fetch(filter: state.filter)))
+                lastFailure = nil
             } catch {
+                lastFailure = error
                 _ = TopReducer.reduce(&state, .fetchFailed(error.description, at: now))
             }
             let frame =
@@ -37,7 +42,11 @@ public enum BatchRunner {
             // Written at once, not buffered: a reader piping the output sees each frame when it is made.
             StandardOutput.write(frame)
         }
-        if state.staleSince != nil, let error = state.lastError { return .unreachable(error) }
+        switch lastFailure {
+        case .unreachable(_, let detail)?: return .unreachable(detail)
+        case .rejected?, .invalidRequest?: return .refused(lastFailure?.description ?? "")
+        case nil: break
+        }
         if let failOn, let worst = BatchWriter.worstHealth(state), severity(worst) >= severity(failOn) {
             return .unhealthy(worst)
         }
