@@ -41,7 +41,8 @@ step() {
 step "Count the devices a filter selects: a dry run sends nothing" \
     multicast --filter-file filters/floor1-sensors.filter --payload '{"command":"read"}' --dry-run
 step "Read every sensor on floor 1 and wait for each ack; each reply carries a reading" \
-    multicast --filter-file filters/floor1-sensors.filter --payload '{"command":"read"}' --ack --ack-timeout 2s
+    multicast --filter-file filters/floor1-sensors.filter --payload '{"command":"read"}' --ack --ack-timeout 2s \
+    --show delivered
 step "Which devices run firmware below 2.0 (dotted-version comparison: 1.10 > 1.9)" \
     enumerate --filter-file filters/old-firmware.filter --limit 8
 step "Update them to 2.1.0; each device reports its new firmware before it acks" \

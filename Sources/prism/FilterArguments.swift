@@ -11,7 +11,8 @@ struct FilterArguments: ParsableArguments {
 
     @Option(
         name: .customLong("filter-file"),
-        help: ArgumentHelp("Read the filter from a file (e.g. filters/*.filter).", valueName: "file"))
+        help: ArgumentHelp("Read the filter from a file (e.g. filters/*.filter).", valueName: "file"),
+        completion: .file())
     var filterFile: String?
 
     func validate() throws {

@@ -231,6 +231,38 @@ struct CommandLineEndToEndTests {
         #expect(topDelay.status == 0, "\(topDelay.standardError)")
     }
 
+    @Test("multicast reports at scale: grouped failures, the id, a dry run's sample, the payload from stdin")
+    func multicastReports() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        try await PrismClient.with(server: prismd.grpc) { client in
+            for index in 0..<15 { try await client.register("g-\(index)", metadata: ["type": "gateway"]) }
+        }
+        let failed = try await prismd.prism(["multicast", "--filter", #"type == "gateway""#, "--payload", "x"])
+        #expect(failed.status == 1)
+        let lines = failed.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first?.contains(" id=") == true, "\(failed.standardOutput)")
+        #expect(lines.count == 3, "a header and one group: \(failed.standardOutput)")
+        #expect(lines.last?.hasPrefix("FAILED  15 ×   no subscriber  g-0, g-1,") == true, "\(failed.standardOutput)")
+        #expect(lines.last?.hasSuffix("… (5 more)") == true, "\(failed.standardOutput)")
+        let dry = try await prismd.prism(["multicast", "--all", "--payload", "x", "--dry-run"])
+        #expect(dry.standardOutput.contains("e.g. g-0, g-1"), "\(dry.standardOutput)")
+        let refused = try await prismd.prism(["multicast", "--all", "--payload", "x", "--max-targets", "3"])
+        #expect(refused.status == 1)
+        #expect(
+            refused.standardError.contains("selects 15 identities, more than max_targets (3)"),
+            "\(refused.standardError)")
+        let piped = try await Self.bash(
+            #"""
+            "$BIN/prism" subscribe g-0 --count 1 -o json --server "$SERVER" 2>/dev/null &
+            sleep 1
+            echo '{"command":"read"}' | "$BIN/prism" multicast --filter '@id == "g-0"' --payload - --server "$SERVER" > /dev/null
+            wait
+            """#, server: prismd.grpc)
+        #expect(piped.standardOutput.contains(#""content_type":"application/json""#), "\(piped.standardOutput)")
+        #expect(piped.standardOutput.contains(#""payload":"{\"command\":\"read\"}\n""#), "\(piped.standardOutput)")
+    }
+
     /// Runs a bash script with `$BIN` (the built tools), `$SERVER` and `extra` set, and `pipefail` on.
     static func bash(_ script: String, server: String, extra: [String: String] = [:]) async throws
         -> PrismProcess.Outcome

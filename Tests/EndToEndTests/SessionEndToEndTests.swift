@@ -85,7 +85,10 @@ struct SessionEndToEndTests {
     }
 
     static func multicast(to identity: String) -> [String] {
-        ["multicast", "--filter", "@id == \"\(identity)\"", "--payload", "ping", "--ack", "--ack-timeout", "5s"]
+        [
+            "multicast", "--filter", "@id == \"\(identity)\"", "--payload", "ping", "--ack", "--ack-timeout", "5s",
+            "--show", "delivered",
+        ]
     }
 
     /// Within seconds of the cut, an acked multicast reports the identity FAILED at once (nobody is

@@ -116,7 +116,8 @@ struct SharedBackendsEndToEndTests {
         #expect(received["has_reply"] as? Bool == true)
         let headers = try #require(received["headers"] as? [String: String])
         #expect(headers["Prism-Namespace"] == cluster.namespace)
-        #expect(headers["Content-Type"] == "text/plain")
+        // The payload is JSON, so its content type defaults to application/json.
+        #expect(headers["Content-Type"] == "application/json")
         #expect(headers["Prism-Message-Id"]?.isEmpty == false)
         #expect(headers["Prism-Multicast-Id"]?.isEmpty == false)
         #expect(try await device.waitForExit() == 0)

@@ -111,6 +111,7 @@ struct SimulatorEndToEndTests {
         let rebooter = try #require(readStatuses.keys.sorted().first)
         let reboot = try await prismd.prism([
             "multicast", "--filter", "@id == \"\(rebooter)\"", "--payload", #"{"command":"reboot"}"#, "--ack",
+            "--show", "delivered",
         ])
         #expect(reboot.standardOutput.contains(#"{"status":"rebooting"}"#), "\(reboot.standardOutput)")
         let whileOff = try await prismd.prism([

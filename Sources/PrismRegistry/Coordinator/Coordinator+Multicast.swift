@@ -75,9 +75,14 @@ extension Coordinator {
         let targets = try await registry.targets(
             matching: selector, limit: request.maxTargets.map { $0 + 1 }, now: now)
         if let maxTargets = request.maxTargets, targets.count > maxTargets {
+            // Only a refusal pays for the count.
+            let matched = try await registry.enumerate(
+                EnumerationQuery(filter: selector, limit: 1, includeMetadata: false), now: now
+            ).totalCount
             throw RegistryError(
                 .resourceExhausted,
-                "the filter selects more than max_targets (\(maxTargets)) identities; narrow it or raise the limit")
+                "the filter selects \(matched) identities, more than max_targets (\(maxTargets)); narrow it or "
+                    + "raise the limit")
         }
         let multicastID = MessageID.make()
         if request.dryRun {
