@@ -11,6 +11,8 @@ COPY Package.swift ./
 RUN swift package resolve
 # SwiftPM wants every declared target's folder, tests included, even to build one product.
 COPY Sources ./Sources
+COPY Plugins ./Plugins
+COPY scripts/build-info.sh ./scripts/build-info.sh
 COPY Tests ./Tests
 RUN for product in prismd prism prism-top prism-iot-sim; do \
         swift build -c release --product "$product" || exit 1; \

@@ -26,10 +26,10 @@ test: deps
 	$(SWIFT) run --skip-build prism filter test filters/conformance
 
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Fuzz Plugins
 
 format:
-	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests Fuzz
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests Fuzz Plugins
 
 ## PrismServer without its optional backends (package traits Redis and NATS off): what an embedder
 ## that wants only memory and SQLite builds. Its own scratch folder, since traits change the flags.

@@ -122,7 +122,10 @@ let package = Package(
                 "PrismAPI", "PrismClient", "PrismFilter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]),
+            ],
+            plugins: ["BuildInfoPlugin"]),
+        // Records the git commit before each build, for --version.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // prism-top as a library: model, reducer, render to a cell grid, batch writers, the ncurses screen.
         .target(
             name: "PrismTop",

@@ -22,7 +22,8 @@ struct SimulatorCommand: AsyncParsableCommand {
               prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack
             Prints a status line every --status-every on stdout. Ctrl-C (or --duration) unregisters every
             device and exits 0.
-            """)
+            """,
+        version: PrismVersion.text)
 
     @Option(help: "How many devices.") var devices = 100
     @Option(help: "prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).") var server: String?

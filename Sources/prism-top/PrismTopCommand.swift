@@ -15,7 +15,8 @@ struct PrismTopCommand: AsyncParsableCommand {
             Batch mode when stdout is not a terminal, or with --once or -n: plain text without escape codes,
             or --output json (one object per refresh). Exit codes: 0 ok, 1 --fail-on matched, 2 bad usage,
             3 prismd unreachable.
-            """)
+            """,
+        version: PrismVersion.text)
 
     @Option(help: "prismd's gRPC address (or $PRISM_SERVER).")
     var server = ServerArgument.server

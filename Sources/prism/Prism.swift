@@ -16,6 +16,7 @@ struct Prism: AsyncParsableCommand {
             Exit status: 0 ok, 1 the server refused the operation, 2 invalid input or usage,
             3 the server could not be reached.
             """,
+        version: PrismVersion.text,
         subcommands: [
             RegisterCommand.self, HeartbeatCommand.self, UnregisterCommand.self, GetCommand.self,
             EnumerateCommand.self, MulticastCommand.self, SubscribeCommand.self, WatchCommand.self,

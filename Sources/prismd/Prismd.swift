@@ -16,7 +16,8 @@ struct Prismd: AsyncParsableCommand {
             can also come from the environment: PRISM_CONFIG, PRISM_LISTEN, PRISM_HTTP, PRISM_DATA_DIR,
             PRISM_LOG_LEVEL (a flag given on the command line wins).
             SIGINT or SIGTERM shut down gracefully: streams end, calls in flight finish, databases close.
-            """
+            """,
+        version: PrismVersion.text
     )
 
     @Option(name: .long, help: ArgumentHelp("YAML config file.", valueName: "file"))

@@ -263,6 +263,19 @@ struct CommandLineEndToEndTests {
         #expect(piped.standardOutput.contains(#""payload":"{\"command\":\"read\"}\n""#), "\(piped.standardOutput)")
     }
 
+    @Test("--version names the release and the git commit, in every tool")
+    func version() async throws {
+        for tool in ["prism", "prismd", "prism-top", "prism-iot-sim"] {
+            let outcome = try await PrismProcess.run(["--version"], executable: tool)
+            #expect(outcome.status == 0, "\(tool): \(outcome.standardError)")
+            let text = outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(text.hasPrefix("0.16.0 (commit "), "\(tool): \(text)")
+            // A build from a clone knows its commit: twelve hex digits, then "+changes" for an edited tree.
+            let commit = text.dropFirst("0.16.0 (commit ".count).prefix(while: { $0 != ")" && $0 != "+" })
+            #expect(commit.count == 12 && commit.allSatisfy(\.isHexDigit), "\(tool): \(text)")
+        }
+    }
+
     /// Runs a bash script with `$BIN` (the built tools), `$SERVER` and `extra` set, and `pipefail` on.
     static func bash(_ script: String, server: String, extra: [String: String] = [:]) async throws
         -> PrismProcess.Outcome
