@@ -80,14 +80,9 @@ struct EnumerateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The value at a sort field written as a path, when the identity has it.
+    /// The value at a sort field written as a path, when the identity has it (`@id` always has one).
     static func value(at field: String, in metadata: JSONObject) -> Value? {
         guard let path = try? FieldPath(parsing: field), !path.isIdentity else { return .null }
-        var current: Value = .object(metadata)
-        for segment in path.segments {
-            guard case .object(let object) = current, let next = object[segment] else { return nil }
-            current = next
-        }
-        return current
+        return metadata.value(at: path.segments)
     }
 }

@@ -4,17 +4,8 @@ import PrismCommandLine
 import PrismFilter
 import SwiftProtobuf
 
-/// Human output is aligned tables; `--json` is protobuf's canonical JSON mapping with the proto field
-/// names (`target_count`, `statuses`). As in every proto3 JSON encoder, a field at its zero value is
-/// left out: read a missing count as 0.
+/// Human output is aligned tables; `-o json`/`jsonl` is the tools' JSON shape (``ToolJSON``).
 enum Output {
-    static func json(_ message: some SwiftProtobuf.Message) throws -> String {
-        var options = JSONEncodingOptions()
-        options.preserveProtoFieldNames = true
-        options.useDeterministicOrdering = true
-        return try message.jsonString(options: options)
-    }
-
     /// One JSON document on one line, in the tools' shape (``ToolJSON``).
     static func printJSON(_ value: Value) {
         line(value.jsonText)
