@@ -212,7 +212,9 @@ let package = Package(
         .testTarget(name: "PrismSimulatorTests", dependencies: ["PrismSimulator", "PrismFilter"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient"],
+            dependencies: [
+                "prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient", "TestServers",
+            ],
             exclude: ["python"]),
     ],
     swiftLanguageModes: [.v6]

@@ -66,7 +66,9 @@ public final class PrismDaemon: Service, Sendable {
         let registry = MulticastRegistryService(observer: observer, streams: streams)
         let server = GRPCServer(
             transport: transport,
-            services: [registry, FastEnumerate(service: registry), AdminService(observer: observer)])
+            services: Self.services(
+                registry: registry, observer: observer, streams: streams,
+                reflection: configuration.grpc.servesReflection(listeningOn: configuration.listen)))
         let httpPort = endpoint.localAddress?.port ?? configuration.http.port
         let services: [any Service] = [
             NamespacesService(namespaces: namespaces, logger: logger),
@@ -86,6 +88,32 @@ public final class PrismDaemon: Service, Sendable {
         // A stuck call must not keep a stopping prismd alive for ever.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+
+    /// The API, gRPC's health service and, when asked for, server reflection listing all of them.
+    private static func services(
+        registry: MulticastRegistryService, observer: CallObserver, streams: StreamTracker, reflection: Bool
+    ) -> [any RegistrableRPCService] {
+        let board = ServingStatusBoard(namespaces: observer.namespaces, stopping: streams)
+        var services: [any RegistrableRPCService] = [
+            registry, FastEnumerate(service: registry), AdminService(observer: observer),
+            HealthService(board: board, watchInterval: .seconds(1)),
+        ]
+        var names = [
+            Prism_Registry_V1_MulticastRegistry.descriptor, Prism_Registry_V1_Admin.descriptor,
+            Grpc_Health_V1_Health.descriptor,
+        ]
+        if reflection {
+            names += [
+                Grpc_Reflection_V1_ServerReflection.descriptor, Grpc_Reflection_V1alpha_ServerReflection.descriptor,
+            ]
+            let answers = ReflectionAnswers(index: .served, services: names.map(\.fullyQualifiedService))
+            services += [
+                ReflectionService(answers: answers, streams: streams),
+                ReflectionServiceV1Alpha(answers: answers, streams: streams),
+            ]
+        }
+        return services
     }
 
     private func startNamespaces() async throws -> NamespaceDirectory {

@@ -87,11 +87,12 @@ public enum ConfigurationLoader {
 
     private static func parseFrontDoor(_ node: ConfigNode) throws(ConfigurationError) -> FrontDoorSettings {
         let entries = try node.mapping(allowed: [
-            "max_concurrent_streams", "stream_resets_per_second", "keepalive", "keepalive_timeout",
+            "max_concurrent_streams", "stream_resets_per_second", "keepalive", "keepalive_timeout", "reflection",
         ])
         var settings = FrontDoorSettings()
         if let node = entries["max_concurrent_streams"] { settings.maxConcurrentStreams = try node.integer() }
         if let node = entries["stream_resets_per_second"] { settings.streamResetsPerSecond = try node.integer() }
+        if let node = entries["reflection"] { settings.reflection = try node.boolean() }
         for (key, path) in [("keepalive", \FrontDoorSettings.keepalive), ("keepalive_timeout", \.keepaliveTimeout)] {
             guard let node = entries[key] else { continue }
             settings[keyPath: path] = try node.duration(allowsNone: false) ?? settings[keyPath: path]
