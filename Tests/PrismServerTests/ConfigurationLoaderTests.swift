@@ -19,6 +19,7 @@ struct ConfigurationLoaderTests {
               keepalive: 15s
               keepalive_timeout: 5s
               reflection: false
+            tls: { cert: /etc/prism/server.pem, key: /etc/prism/server-key.pem, client_ca: /etc/prism/ca.pem }
             namespaces:
               - name: iot
                 pattern: multicast-registry
@@ -48,6 +49,11 @@ struct ConfigurationLoaderTests {
                 == FrontDoorSettings(
                     maxConcurrentStreams: 2000, streamResetsPerSecond: 50, keepalive: .seconds(15),
                     keepaliveTimeout: .seconds(5), reflection: false))
+        #expect(
+            configuration.tls
+                == TLSSettings(
+                    certificateFile: "/etc/prism/server.pem", keyFile: "/etc/prism/server-key.pem",
+                    clientCAFile: "/etc/prism/ca.pem"))
         #expect(configuration.namespaces.count == 3)
         #expect(
             configuration.namespaces[2].registry
@@ -120,6 +126,14 @@ struct ConfigurationLoaderTests {
             (
                 "grpc: { keepalive: 100ms }\nnamespaces: []\n",
                 "prism.yaml:1: grpc.keepalive: must be at least 1s"
+            ),
+            (
+                "tls: { cert: /etc/prism/server.pem }\nnamespaces: []\n",
+                "prism.yaml:1: tls: missing 'key' (the PEM private key of 'cert')"
+            ),
+            (
+                "tls: { cert: a.pem, key: b.pem, ca: c.pem }\nnamespaces: []\n",
+                "prism.yaml:1: tls.ca: unknown key 'ca'"
             ),
             (
                 "grpc: { reflection: yes }\nnamespaces: []\n",
