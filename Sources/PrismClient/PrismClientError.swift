@@ -30,7 +30,7 @@ public enum PrismClientError: Error, Sendable, CustomStringConvertible {
         }
         let fromServer = rpcError.metadata[stringValues: "prism-error"].first(where: { _ in true }) != nil
         if !fromServer, rpcError.code == .unavailable {
-            return .unreachable(server: server, detail: rpcError.message)
+            return .unreachable(server: server, detail: TLSFailure.explanation(of: rpcError) ?? rpcError.message)
         }
         if !fromServer, rpcError.code == .deadlineExceeded, let deadline {
             return .unreachable(server: server, detail: "no answer within \(DurationText.format(deadline))")

@@ -1,4 +1,5 @@
 import Foundation
+import PrismClient
 import Testing
 
 /// TLS and mutual TLS on the gRPC port, with certificates openssl makes for each test and grpcio as the client.
@@ -130,6 +131,51 @@ struct TLSEndToEndTests {
         try await prismd.process.waitFor("TLS reload failed", inStandardError: true)
         #expect(try await Self.client(["peer-cn", prismd.grpc, ca]).hasPrefix("cn second"))
         #expect(try await Self.client(["call", prismd.grpc, ca]).hasPrefix("ok 1"))
+    }
+
+    @Test("PrismClient: TLS and mutual TLS with files; what it says against a plaintext port or an untrusted server")
+    func prismClient() async throws {
+        let certificates = try await Certificates.make()
+        let prismd = try await Prismd.start(config: certificates.config(mutual: true))
+        defer { prismd.process.signal(SIGKILL) }
+        let mutual = ClientTLS(
+            caFile: certificates.path("ca.pem"), certificateFile: certificates.path("client.pem"),
+            keyFile: certificates.path("client-key.pem"))
+        let patterns = try await PrismClient.with(server: prismd.grpc, callTimeout: .seconds(5), tls: mutual) {
+            try await $0.listPatterns()
+        }
+        #expect(patterns.count == 1)
+
+        let untrusted = ClientTLS(caFile: certificates.path("rogue.pem"))
+        let refused = await Self.failure(server: prismd.grpc, tls: untrusted)
+        #expect(refused.contains("prismd's certificate is not trusted"), "\(refused)")
+        let ca = certificates.path("ca.pem")
+        let noCertificate = await Self.failure(server: prismd.grpc, tls: ClientTLS(caFile: ca))
+        #expect(noCertificate.contains("prismd asks for a client certificate (mutual TLS)"), "\(noCertificate)")
+        let rogue = ClientTLS(
+            caFile: ca, certificateFile: certificates.path("rogue.pem"), keyFile: certificates.path("rogue-key.pem"))
+        let refusedCertificate = await Self.failure(server: prismd.grpc, tls: rogue)
+        #expect(refusedCertificate.contains("its client CA did not sign it"), "\(refusedCertificate)")
+        let plaintext = try await Prismd.start(config: FrontDoorEndToEndTests.memoryConfig)
+        defer { plaintext.process.signal(SIGKILL) }
+        let mismatch = await Self.failure(server: plaintext.grpc, tls: ClientTLS(caFile: certificates.path("ca.pem")))
+        #expect(mismatch.contains("prismd did not answer in TLS"), "\(mismatch)")
+        let noKey = await Self.failure(
+            server: plaintext.grpc, tls: ClientTLS(certificateFile: certificates.path("client.pem")))
+        #expect(noKey.contains("needs both a client certificate and its key"), "\(noKey)")
+        let noFile = await Self.failure(server: plaintext.grpc, tls: ClientTLS(caFile: "/nonexistent/ca.pem"))
+        #expect(noFile.contains("cannot read the TLS CA /nonexistent/ca.pem: there is no such file"), "\(noFile)")
+    }
+
+    private static func failure(server: String, tls: ClientTLS) async -> String {
+        do {
+            _ = try await PrismClient.with(server: server, callTimeout: .seconds(5), tls: tls) {
+                try await $0.listPatterns()
+            }
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
     }
 
     @Test("start-up refuses a missing file or a key that is not the certificate's, naming the file")
