@@ -44,10 +44,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "PrismFilter"),
+        // Durations written as people write them (`1d`, `1h30m`), for the messages of every module;
+        // PrismAPI's DurationText parses them back.
+        .target(name: "PrismDurations"),
         .target(
             name: "PrismRegistry",
             dependencies: [
-                "PrismFilter",
+                "PrismFilter", "PrismDurations",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -57,7 +60,7 @@ let package = Package(
         .target(
             name: "PrismAPI",
             dependencies: [
-                "PrismFilter",
+                "PrismFilter", "PrismDurations",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -68,7 +71,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "PrismRedis", dependencies: ["CHiredis", "PrismRegistry", "PrismFilter"]),
         .systemLibrary(name: "CNATS", path: "Sources/CNATS", providers: [.apt(["libnats-dev"])]),
-        .target(name: "PrismNATS", dependencies: ["CNATS", "PrismRegistry"]),
+        .target(name: "PrismNATS", dependencies: ["CNATS", "PrismRegistry", "PrismDurations"]),
         .executableTarget(
             name: "prism-sqlite-crash-writer", dependencies: ["PrismSQLite", "PrismRegistry"],
             path: "Sources/prism-sqlite-crash-writer"),
@@ -100,7 +103,7 @@ let package = Package(
         .target(
             name: "PrismClient",
             dependencies: [
-                "PrismAPI", "PrismFilter",
+                "PrismAPI", "PrismFilter", "PrismDurations",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -144,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "prism",
             dependencies: [
-                "PrismFilter", "PrismClient", "PrismCommandLine",
+                "PrismFilter", "PrismClient", "PrismCommandLine", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -154,7 +157,7 @@ let package = Package(
         .executableTarget(
             name: "prism-iot-sim",
             dependencies: [
-                "PrismSimulator", "PrismClient", "PrismAPI", "PrismCommandLine",
+                "PrismSimulator", "PrismClient", "PrismAPI", "PrismCommandLine", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -163,6 +166,7 @@ let package = Package(
             name: "prism-bench",
             dependencies: [
                 "PrismAPI",
+                "PrismDurations",
                 "PrismFilter",
                 "PrismRegistry",
                 "PrismSQLite",
@@ -178,6 +182,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PrismFilterTests", dependencies: ["PrismFilter"]),
+        .testTarget(name: "PrismDurationsTests", dependencies: ["PrismDurations"]),
         .testTarget(
             name: "PrismRegistryTests", dependencies: ["PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
         .testTarget(

@@ -4,6 +4,7 @@ import Foundation
 import PrismAPI
 import PrismClient
 import PrismCommandLine
+import PrismDurations
 import PrismSimulator
 
 @main
@@ -64,8 +65,8 @@ struct SimulatorCommand: AsyncParsableCommand {
         guard heartbeat >= .milliseconds(100) else { throw ValidationError("--heartbeat must be at least 100ms") }
         guard heartbeat < ttl else {
             throw ValidationError(
-                "--heartbeat (\(DurationText.format(heartbeat))) must be shorter than --ttl "
-                    + "(\(DurationText.format(ttl))), or devices expire between heartbeats")
+                "--heartbeat (\(heartbeat.written)) must be shorter than --ttl "
+                    + "(\(ttl.written)), or devices expire between heartbeats")
         }
         guard (0...0.5).contains(churn) else { throw ValidationError("--churn must be 0 to 0.5") }
         guard statusEvery >= .milliseconds(250) else { throw ValidationError("--status-every must be at least 250ms") }
@@ -130,7 +131,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
         }
         let elapsed = ContinuousClock.now - started
-        printError("prism-iot-sim: all \(devices) devices registered in \(DurationText.format(elapsed))")
+        printError("prism-iot-sim: all \(devices) devices registered in \(elapsed.written)")
     }
 
     /// Prints the status line every `interval` until cancelled (nil), or until standard output's reader

@@ -263,6 +263,29 @@ struct CommandLineEndToEndTests {
         #expect(piped.standardOutput.contains(#""payload":"{\"command\":\"read\"}\n""#), "\(piped.standardOutput)")
     }
 
+    @Test("durations are echoed as written: a 1d TTL over a 1h maximum says 1d and 1h, not seconds")
+    func durationsAsWritten() async throws {
+        let prismd = try await Prismd.start(
+            config: FrontDoorEndToEndTests.memoryConfig.replacingOccurrences(
+                of: "  - name: default\n", with: "  - name: default\n    max_ttl: 1h\n"))
+        defer { prismd.process.signal(SIGKILL) }
+        let refused = try await prismd.prism(["register", "d-1", "--ttl", "1d"])
+        #expect(refused.status == 2)
+        #expect(
+            refused.standardError.contains("ttl 1d is above namespace 'default''s maximum of 1h"),
+            "\(refused.standardError)")
+        // A subscriber that never acknowledges: the report's TIMEOUT group says how long it waited.
+        let report = try await Self.bash(
+            #"""
+            "$BIN/prism" register d-2 --server "$SERVER" > /dev/null
+            "$BIN/prism" subscribe d-2 --count 1 --server "$SERVER" > /dev/null 2>&1 &
+            sleep 1
+            "$BIN/prism" multicast --all --payload x --ack --ack-timeout 1500ms --server "$SERVER"
+            wait
+            """#, server: prismd.grpc)
+        #expect(report.standardOutput.contains("no ack within 1500ms"), "\(report.standardOutput)")
+    }
+
     @Test("--version names the release and the git commit, in every tool")
     func version() async throws {
         for tool in ["prism", "prismd", "prism-top", "prism-iot-sim"] {
