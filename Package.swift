@@ -118,13 +118,14 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNcursesW", path: "Sources/CNcursesW", providers: [.apt(["libncurses-dev"])]),
-        // What the command-line tools share: main() with Prism's exit codes, durations, the server default.
+        // What the command-line tools share: main() with Prism's exit codes, durations, contexts.
         .target(
             name: "PrismCommandLine",
             dependencies: [
-                "PrismAPI", "PrismClient", "PrismFilter",
+                "PrismAPI", "PrismClient", "PrismFilter", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
             ],
             plugins: ["BuildInfoPlugin"]),
         // Records the git commit before each build, for --version.

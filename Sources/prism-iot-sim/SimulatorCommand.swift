@@ -27,7 +27,18 @@ struct SimulatorCommand: AsyncParsableCommand {
         version: PrismVersion.text)
 
     @Option(help: "How many devices.") var devices = 100
-    @Option(help: "prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).") var server: String?
+    @Option(
+        help: ArgumentHelp(
+            "prismd's gRPC address (default: $PRISM_SERVER, the context's, or 127.0.0.1:8980).",
+            valueName: "host:port"))
+    var server: String?
+    @Option(
+        help: ArgumentHelp(
+            "The context whose server to use (default: $PRISM_CONTEXT, or the current context; see prism "
+                + "context). The fleet's namespace is --namespace's.",
+            valueName: "name"),
+        completion: ContextFile.nameCompletion)
+    var context: String?
     @Option(help: "The namespace the devices register in.") var namespace = "iot"
     @Option(
         help: ArgumentHelp("How often each device heartbeats.", valueName: "duration"),
@@ -86,7 +97,14 @@ struct SimulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let server = self.server ?? ServerArgument.server
+        // The fleet's namespace is its own (iot by default): a context's is for people, not devices.
+        let server: String
+        do {
+            server = try ConnectionSettings.resolve(server: self.server, namespace: namespace, context: context).server
+        } catch {
+            printError("prism-iot-sim: \(error)")
+            throw ExitCode(2)
+        }
         let settings = SimulatorSettings(
             devices: devices, server: server, namespace: namespace, heartbeat: heartbeat, ttl: ttl, churn: churn,
             via: settingsVia,

@@ -8,21 +8,32 @@ import PrismCommandLine
 struct ClientOptions: ParsableArguments {
     @Option(
         name: [.short, .long],
-        help: ArgumentHelp("prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).", valueName: "host:port"))
-    var server: String = ServerArgument.server
+        help: ArgumentHelp(
+            "prismd's gRPC address (default: $PRISM_SERVER, the context's, or 127.0.0.1:8980).",
+            valueName: "host:port"))
+    var server: String?
 
     @Option(
         name: [.short, .long],
-        help: ArgumentHelp("Namespace (default $PRISM_NAMESPACE or \"default\").", valueName: "name"))
-    var namespace: String = ServerArgument.namespace()
+        help: ArgumentHelp(
+            "Namespace (default: $PRISM_NAMESPACE, the context's, or \"default\").", valueName: "name"))
+    var namespace: String?
 
     @Option(
         help: ArgumentHelp(
-            "How long a call may take before it is given up as unreachable (default 10s; multicast adds its "
-                + "--ack-timeout). Streams (subscribe, watch) wait this long to be set up.",
+            "The context whose server, namespace and timeout to use (default: $PRISM_CONTEXT, or the "
+                + "current context; see prism context).",
+            valueName: "name"),
+        completion: ContextFile.nameCompletion)
+    var context: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How long a call may take before it is given up as unreachable (default: the context's, or 10s).",
+            discussion: "Multicast adds its --ack-timeout. Streams (subscribe, watch) wait this long to be set up.",
             valueName: "duration"),
         transform: DurationArgument.parse)
-    var timeout: Duration = .seconds(10)
+    var timeout: Duration?
 
     @Option(
         name: [.short, .long],
@@ -37,29 +48,43 @@ struct ClientOptions: ParsableArguments {
 
     var format: OutputFormat { json ? .json : output ?? .table }
 
-    /// Whether --namespace (-n) is on the command line, rather than defaulted from $PRISM_NAMESPACE:
+    /// Whether --namespace (-n) is on the command line, rather than from the environment or a context:
     /// `patterns` lists every namespace unless one is named.
-    var namespaceWasGiven: Bool {
-        CommandLine.arguments.contains { $0 == "-n" || $0 == "--namespace" || $0.hasPrefix("--namespace=") }
-    }
+    var namespaceWasGiven: Bool { namespace != nil }
 
     /// These options may also come before the subcommand (`prism -s ADDR enumerate`).
     static let globalOptions = [
-        "--server": 1, "-s": 1, "--namespace": 1, "-n": 1, "--timeout": 1, "--output": 1, "-o": 1, "--json": 0,
+        "--server": 1, "-s": 1, "--namespace": 1, "-n": 1, "--context": 1, "--timeout": 1, "--output": 1, "-o": 1,
+        "--json": 0,
     ]
 
     /// Whether a JSON format was asked for.
     var printsJSON: Bool { format != .table }
 
+    /// The server, namespace and timeout after the environment and the context have had their say.
+    func settings() throws -> ConnectionSettings {
+        do {
+            return try ConnectionSettings.resolve(
+                server: server, namespace: namespace, timeout: timeout, context: context)
+        } catch {
+            throw CommandFailure.invalid("\(error)")
+        }
+    }
+
     /// Runs `body` with a connected client; errors become the documented exit statuses.
     func run(_ body: (PrismClient) async throws -> Void) async throws {
+        let settings = try settings()
         do {
             // A person waits at the prompt: a call that takes longer than this is reported, not waited on.
-            try await PrismClient.with(server: server, namespace: namespace, callTimeout: timeout, body)
+            try await PrismClient.with(
+                server: settings.server, namespace: settings.namespace,
+                callTimeout: settings.timeout ?? Self.defaultTimeout, body)
         } catch let error as PrismClientError {
             throw CommandFailure.report(error)
         }
     }
+
+    static let defaultTimeout = Duration.seconds(10)
 }
 
 /// How a command prints its answer.

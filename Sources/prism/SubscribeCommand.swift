@@ -83,7 +83,7 @@ struct WatchCommand: AsyncParsableCommand {
         let filterText = try filter.text()
         try await client.run { client in
             try await client.watch(filter: filterText, startRevision: fromRevision) { events in
-                printError("watching namespace \(self.client.namespace)")
+                printError("watching namespace \(client.namespace)")
                 var received = 0
                 for try await event in events {
                     if self.client.printsJSON {
@@ -121,11 +121,11 @@ struct PatternsCommand: AsyncParsableCommand {
         try await client.run { client in
             // With --namespace, that namespace alone (NOT_FOUND when the server has none of that name).
             let patterns = try await client.listPatterns().filter {
-                !self.client.namespaceWasGiven || $0.namespace == self.client.namespace
+                !self.client.namespaceWasGiven || $0.namespace == client.namespace
             }
             if self.client.namespaceWasGiven, patterns.isEmpty {
                 throw PrismClientError.rejected(
-                    code: .notFound, message: "no namespace '\(self.client.namespace)' on \(self.client.server)")
+                    code: .notFound, message: "no namespace '\(client.namespace)' on \(client.server)")
             }
             switch self.client.format {
             case .json: return Output.printJSON(.object(["patterns": .array(patterns.map(ToolJSON.pattern))]))
