@@ -218,7 +218,10 @@ let package = Package(
         .testTarget(name: "PrismSimulatorTests", dependencies: ["PrismSimulator", "PrismFilter"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient"],
+            dependencies: [
+                "prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient",
+                .product(name: "Yams", package: "Yams"),
+            ],
             exclude: ["python"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import PrismClient
 import PrismCommandLine
+import PrismFilter
 
 /// Where to send a command and how to print its answer.
 struct ClientOptions: ParsableArguments {
@@ -38,8 +39,12 @@ struct ClientOptions: ParsableArguments {
     @Option(
         name: [.short, .long],
         help: ArgumentHelp(
-            "table (default), json (one document), or jsonl (one JSON line per identity, namespace, event or "
-                + "message). The JSON shape is in the README.",
+            "How to print the answer (default table).",
+            discussion: """
+                json is one document, jsonl one JSON line per identity, namespace, event or message, yaml \
+                the json document as YAML; the shape is in the README. wide is enumerate's and get's table \
+                with --columns (and the --sort field) as columns, and multicast's with the delivered targets.
+                """,
             valueName: "format"))
     var output: OutputFormat?
 
@@ -58,8 +63,17 @@ struct ClientOptions: ParsableArguments {
         "--json": 0,
     ]
 
-    /// Whether a JSON format was asked for.
-    var printsJSON: Bool { format != .table }
+    /// Whether a document format (JSON or YAML) was asked for, rather than a table.
+    var printsDocuments: Bool { format != .table && format != .wide }
+
+    /// One document in the format asked for. A stream's YAML documents (`streamed`) each start with
+    /// `---`, so that one YAML reader takes the whole stream.
+    func printDocument(_ value: Value, streamed: Bool = false) {
+        guard format == .yaml else { return Output.printJSON(value) }
+        var text = ToolYAML.text(value)
+        if text.hasSuffix("\n") { text.removeLast() }
+        Output.line(streamed ? "---\n" + text : text)
+    }
 
     /// The server, namespace and timeout after the environment and the context have had their say.
     func settings() throws -> ConnectionSettings {
@@ -89,7 +103,7 @@ struct ClientOptions: ParsableArguments {
 
 /// How a command prints its answer.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, jsonl
+    case table, wide, json, jsonl, yaml
 }
 
 /// Reports an error on stderr and picks the exit status scripts can rely on.

@@ -32,7 +32,7 @@ struct RegisterCommand: AsyncParsableCommand {
                     code: .alreadyExists,
                     message: "identity '\(identity)' is already registered; add --replace to overwrite it")
             }
-            if self.client.printsJSON { return Output.printJSON(ToolJSON.registration(response)) }
+            if self.client.printsDocuments { return self.client.printDocument(ToolJSON.registration(response)) }
             Output.line(
                 "\(response.replaced ? "replaced" : "registered") \(identity), expires \(Output.expiry(response.identity))"
             )
@@ -57,7 +57,7 @@ struct HeartbeatCommand: AsyncParsableCommand {
         try await client.run { client in
             let identity = try await client.heartbeat(
                 self.identity, ttl: ttl, metadataPatch: patch.isEmpty ? nil : patch)
-            if self.client.printsJSON { return Output.printJSON(ToolJSON.identity(identity)) }
+            if self.client.printsDocuments { return self.client.printDocument(ToolJSON.identity(identity)) }
             Output.line("renewed \(identity.identity), expires \(Output.expiry(identity))")
         }
     }
@@ -74,8 +74,8 @@ struct UnregisterCommand: AsyncParsableCommand {
     func run() async throws {
         try await client.run { client in
             let removed = try await client.unregister(identity)
-            if self.client.printsJSON {
-                return Output.printJSON(ToolJSON.removal(identity: identity, removed: removed))
+            if self.client.printsDocuments {
+                return self.client.printDocument(ToolJSON.removal(identity: identity, removed: removed))
             }
             Output.line(removed ? "unregistered \(identity)" : "\(identity) was not registered")
         }
@@ -83,15 +83,33 @@ struct UnregisterCommand: AsyncParsableCommand {
 }
 
 struct GetCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one identity.")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Show one identity.",
+        discussion: "prism get sensor-1 -o wide --columns battery,location.floor")
 
     @Argument var identity: String
+    @OptionGroup var columns: ColumnArguments
     @OptionGroup var client: ClientOptions
 
+    func validate() throws {
+        try columns.validate(format: client.format, noMetadata: false)
+    }
+
     func run() async throws {
+        let wide = try self.client.format == .wide ? columns.paths() : []
         try await client.run { client in
             let identity = try await client.get(self.identity)
-            if self.client.printsJSON { return Output.printJSON(ToolJSON.identity(identity)) }
+            if self.client.printsDocuments { return self.client.printDocument(ToolJSON.identity(identity)) }
+            // Wide is enumerate's table for one identity, so that its columns line up with a listing's.
+            if self.client.format == .wide {
+                return Output.line(
+                    Output.table(
+                        ["IDENTITY", "EXPIRES"] + wide.map(\.title) + ["METADATA"],
+                        [
+                            [identity.identity, Output.expiry(identity)] + ColumnArguments.cells(identity, wide)
+                                + [Output.metadata(identity)]
+                        ]))
+            }
             Output.line(
                 Output.table(
                     ["identity", identity.identity],

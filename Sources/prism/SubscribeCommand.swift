@@ -25,7 +25,7 @@ struct SubscribeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Acknowledge with this answer (the sender sees it in its report).", valueName: "text"))
     var reply: String?
     @Option(help: "Exit after this many messages.") var count: Int?
-    @Flag(help: "With -o json or jsonl, payloads in base64 (by default they are text when they are UTF-8).")
+    @Flag(help: "With -o json, jsonl or yaml, payloads in base64 (by default they are text when they are UTF-8).")
     var base64 = false
     @OptionGroup var client: ClientOptions
 
@@ -39,8 +39,8 @@ struct SubscribeCommand: AsyncParsableCommand {
                 printError("subscribed to \(identities.joined(separator: ", "))")
                 var received = 0
                 for try await message in messages {
-                    if self.client.printsJSON {
-                        Output.printJSON(ToolJSON.message(message, base64: base64))
+                    if self.client.printsDocuments {
+                        self.client.printDocument(ToolJSON.message(message, base64: base64), streamed: true)
                     } else {
                         let payload = String(decoding: message.payload, as: UTF8.self)
                         Output.line("\(message.identity)  \(message.messageID)  \(payload)")
@@ -86,8 +86,8 @@ struct WatchCommand: AsyncParsableCommand {
                 printError("watching namespace \(client.namespace)")
                 var received = 0
                 for try await event in events {
-                    if self.client.printsJSON {
-                        Output.printJSON(ToolJSON.event(event))
+                    if self.client.printsDocuments {
+                        self.client.printDocument(ToolJSON.event(event), streamed: true)
                     } else {
                         Output.line(Output.eventLine(event))
                     }
@@ -128,9 +128,10 @@ struct PatternsCommand: AsyncParsableCommand {
                     code: .notFound, message: "no namespace '\(client.namespace)' on \(client.server)")
             }
             switch self.client.format {
-            case .json: return Output.printJSON(.object(["patterns": .array(patterns.map(ToolJSON.pattern))]))
+            case .json, .yaml:
+                return self.client.printDocument(.object(["patterns": .array(patterns.map(ToolJSON.pattern))]))
             case .jsonl: return patterns.forEach { Output.printJSON(ToolJSON.pattern($0)) }
-            case .table: break
+            case .table, .wide: break
             }
             let rows = patterns.map { pattern in
                 [
