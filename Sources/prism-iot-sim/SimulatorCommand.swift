@@ -13,15 +13,17 @@ struct SimulatorCommand: AsyncParsableCommand {
         commandName: "prism-iot-sim",
         abstract: "Play a fleet of IoT devices against prismd: register, heartbeat, take commands, ack.",
         discussion: """
-            The fleet is the same for the same --devices and --seed: sensors (temperature, humidity, co2),
-            actuators (valve, relay) and gateways across buildings HQ, Lab and Plant, with metadata type,
+            The fleet is the same for the same --devices and --seed: sensors (temperature, humidity, co2), \
+            actuators (valve, relay) and gateways across buildings HQ, Lab and Plant, with metadata type, \
             kind, building, floor, firmware, battery, capabilities and last_reading.
-            Commands are JSON payloads: {"command": "read"}, {"command": "reboot"},
-            {"command": "update_firmware", "version": "2.1.0"}, {"command": "replace_battery"}.
-            Each device acks with a JSON reply, or with an error for what it cannot do.
+
+            Commands are JSON payloads: {"command": "read"}, {"command": "reboot"}, \
+            {"command": "update_firmware", "version": "2.1.0"}, {"command": "replace_battery"}. Each device \
+            acks with a JSON reply, or with an error for what it cannot do.
               prism-iot-sim --devices 200
-              prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack
-            Prints a status line every --status-every on stdout. Ctrl-C (or --duration) unregisters every
+              prism multicast --filter 'floor == 1' --payload '{"command":"read"}' --ack
+
+            Prints a status line every --status-every on stdout. Ctrl-C (or --duration) unregisters every \
             device and exits 0.
             """,
         version: PrismVersion.text)
@@ -41,10 +43,12 @@ struct SimulatorCommand: AsyncParsableCommand {
     var context: String?
     @Option(help: "The namespace the devices register in.") var namespace = "iot"
     @Option(
-        help: ArgumentHelp("How often each device heartbeats.", valueName: "duration"),
+        help: ArgumentHelp("How often each device heartbeats (default 5s).", valueName: "duration"),
         transform: DurationArgument.parse)
     var heartbeat: Duration = .seconds(5)
-    @Option(help: ArgumentHelp("Each device's TTL.", valueName: "duration"), transform: DurationArgument.parse)
+    @Option(
+        help: ArgumentHelp("Each device's TTL (default 15s).", valueName: "duration"), transform: DurationArgument.parse
+    )
     var ttl: Duration = .seconds(15)
     @Option(help: "Share of devices silent at any time (long enough to expire), 0 to 0.5.") var churn = 0.02
     @Option(
@@ -62,7 +66,8 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop after this long.", valueName: "duration"), transform: DurationArgument.parse)
     var duration: Duration?
     @Option(
-        name: .customLong("status-every"), help: ArgumentHelp("Status line interval.", valueName: "duration"),
+        name: .customLong("status-every"),
+        help: ArgumentHelp("Status line interval (default 5s).", valueName: "duration"),
         transform: DurationArgument.parse)
     var statusEvery: Duration = .seconds(5)
     @Option(help: "gRPC connections to prismd (default: one per 2,500 devices, at most 4).") var connections: Int?

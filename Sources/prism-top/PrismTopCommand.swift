@@ -12,9 +12,11 @@ struct PrismTopCommand: AsyncParsableCommand {
         abstract: "A live dashboard of a prismd: namespaces, identities and multicasts.",
         discussion: """
             Interactive on a terminal (q quit, ? help, / filter, < > sort, r reverse, p pause, 1 2 3 views).
-            Batch mode when stdout is not a terminal, or with --once or -n: plain text without escape codes,
-            or --output json (one object per refresh). Exit codes: 0 ok, 1 --fail-on matched, 2 bad usage,
-            3 prismd unreachable.
+
+            Batch mode when stdout is not a terminal, or with --once or -n: plain text without escape codes, \
+            or --output json (one object per refresh).
+
+            Exit codes: 0 ok, 1 --fail-on matched, 2 bad usage, 3 prismd unreachable.
             """,
         version: PrismVersion.text)
 
@@ -42,8 +44,8 @@ struct PrismTopCommand: AsyncParsableCommand {
     @Option(
         name: .customShort("d"),
         help: ArgumentHelp(
-            "Time between refreshes, at least 250ms: a duration as everywhere in Prism (2s, 500ms), or, as in "
-                + "top, a number of seconds (2, 0.5).",
+            "Time between refreshes, at least 250ms (default 1s): a duration as everywhere in Prism (2s, "
+                + "500ms), or, as in top, a number of seconds (2, 0.5).",
             valueName: "delay"),
         transform: Self.delay)
     var delay = 1.0

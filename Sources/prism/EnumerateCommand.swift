@@ -8,7 +8,7 @@ struct EnumerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enumerate", abstract: "List the identities a filter selects.",
         discussion: """
-            prism enumerate --filter 'type == "sensor" and floor >= 2' --sort battery --limit 20
+            prism enumerate --filter 'type == "sensor" and floor >= 2' --sort battery
             prism enumerate --all -o jsonl | jq -r .identity
             prism enumerate -o wide --columns battery,location.floor --sort battery
 
@@ -17,7 +17,7 @@ struct EnumerateCommand: AsyncParsableCommand {
             """, aliases: ["ls"])
 
     @OptionGroup var filter: FilterArguments
-    @Option(help: "At most this many identities (default 100).") var limit = 100
+    @Option(help: "At most this many identities.") var limit = 100
     @Flag(help: "Every identity the filter selects, however many pages that takes.") var all = false
     @Option(help: ArgumentHelp("Go on from where an earlier listing stopped (its next_cursor).", valueName: "cursor"))
     var cursor: String?

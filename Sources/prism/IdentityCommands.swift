@@ -7,7 +7,8 @@ struct RegisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "register", abstract: "Register an identity with metadata and a TTL.",
         discussion: """
-            prism register sensor-1 --meta type=sensor --meta floor=1 --meta location.building=HQ --ttl 30s
+            prism register sensor-1 --meta type=sensor --meta location.floor=1 --ttl 30s
+
             Without --replace, registering an identity that exists is refused (ALREADY_EXISTS).
             """)
 

@@ -9,7 +9,7 @@ struct MulticastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "multicast", abstract: "Send a message to every identity a filter selects.",
         discussion: """
-            prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack --ack-timeout 2s
+            prism multicast --filter 'floor == 1' --payload '{"command":"read"}' --ack
             jq -c . command.json | prism multicast --all --payload - --ack
 
             Prints targets=N delivered=N failed=N timeout=N pending=N latency=... id=..., then the targets \

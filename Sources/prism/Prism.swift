@@ -10,7 +10,8 @@ struct Prism: AsyncParsableCommand {
         discussion: """
             Filters select identities by their metadata, e.g.
               type == "sensor" and floor >= 2 and firmware < v"2.0"
-            Try filters without a server: prism filter eval 'floor == 1' --metadata '{"floor": 1}'
+            Try filters without a server:
+              prism filter eval 'floor == 1' --metadata '{"floor": 1}'
 
             The server is --server, else $PRISM_SERVER, else the context's (see prism context), else \
             127.0.0.1:8980; the namespace likewise (default "default").

@@ -10,7 +10,8 @@ struct SubscribeCommand: AsyncParsableCommand {
         abstract: "Print the messages multicast to identities (as a device would receive them).",
         discussion: """
             prism subscribe sensor-1 --ack
-            Prints "subscribed to ..." on stderr once prismd delivers to this subscriber, then one line per
+
+            Prints "subscribed to ..." on stderr once prismd delivers to this subscriber, then one line per \
             message: identity, message id, payload. Runs until interrupted or the server ends the stream.
             """)
 
@@ -68,6 +69,7 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch", abstract: "Print the namespace's events as they happen.",
         discussion: """
             prism watch --filter 'type == "sensor"'
+
             One line per event: revision, kind, identity (or the multicast summary).
             """)
 
