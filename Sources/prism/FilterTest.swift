@@ -13,7 +13,7 @@ struct FilterTest: ParsableCommand {
             """
     )
 
-    @Argument(help: "Test files or directories.")
+    @Argument(help: "Test files or directories.", completion: .file())
     var paths: [String]
 
     @Flag(name: .shortAndLong, help: "Print every case, not only failures.")

@@ -21,7 +21,7 @@ struct Prismd: AsyncParsableCommand {
         version: PrismVersion.text
     )
 
-    @Option(name: .long, help: ArgumentHelp("YAML config file.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("YAML config file.", valueName: "file"), completion: .file())
     var config: String?
 
     @Option(
