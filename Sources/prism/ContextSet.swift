@@ -6,6 +6,7 @@ struct ContextSet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
         abstract: "Create a context, or change the settings given of an existing one.",
+        usage: "prism context set <name> [--server <host:port>] [<options>]",
         discussion: """
             The first context created becomes the current one. The file is written afresh, so comments in \
             it are not kept.

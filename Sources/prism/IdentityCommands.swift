@@ -6,6 +6,7 @@ import PrismCommandLine
 struct RegisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "register", abstract: "Register an identity with metadata and a TTL.",
+        usage: "prism register <identity> [--meta <key=value> ...] [<options>]",
         discussion: """
             prism register sensor-1 --meta type=sensor --meta location.floor=1 --ttl 30s
 
@@ -43,7 +44,8 @@ struct RegisterCommand: AsyncParsableCommand {
 
 struct HeartbeatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "heartbeat", abstract: "Renew an identity's TTL, optionally patching its metadata.")
+        commandName: "heartbeat", abstract: "Renew an identity's TTL, optionally patching its metadata.",
+        usage: "prism heartbeat <identity> [--ttl <duration>] [<options>]")
 
     @Argument var identity: String
     @Option(
@@ -67,6 +69,7 @@ struct HeartbeatCommand: AsyncParsableCommand {
 struct UnregisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unregister", abstract: "Remove an identity (succeeds when it is absent too).",
+        usage: "prism unregister <identity> [<options>]",
         aliases: ["rm"])
 
     @Argument var identity: String
@@ -85,7 +88,7 @@ struct UnregisterCommand: AsyncParsableCommand {
 
 struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "get", abstract: "Show one identity.",
+        commandName: "get", abstract: "Show one identity.", usage: "prism get <identity> [<options>]",
         discussion: "prism get sensor-1 -o wide --columns battery,location.floor")
 
     @Argument var identity: String

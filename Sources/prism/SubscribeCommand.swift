@@ -8,6 +8,7 @@ struct SubscribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subscribe",
         abstract: "Print the messages multicast to identities (as a device would receive them).",
+        usage: "prism subscribe <identity> ... [--ack] [<options>]",
         discussion: """
             prism subscribe sensor-1 --ack
 
@@ -67,6 +68,7 @@ struct SubscribeCommand: AsyncParsableCommand {
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch", abstract: "Print the namespace's events as they happen.",
+        usage: "prism watch [--filter <expr>] [--from-revision <revision>] [<options>]",
         discussion: """
             prism watch --filter 'type == "sensor"'
 
@@ -115,7 +117,8 @@ extension Output {
 
 struct PatternsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "patterns", abstract: "List the server's namespaces with their backends and health.")
+        commandName: "patterns", abstract: "List the server's namespaces with their backends and health.",
+        usage: "prism patterns [-n <namespace>] [<options>]")
 
     @OptionGroup var client: ClientOptions
 

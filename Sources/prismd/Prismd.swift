@@ -10,6 +10,7 @@ struct Prismd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prismd",
         abstract: "Prism's multicast registry server: gRPC API, /metrics, /healthz, /readyz.",
+        usage: "prismd [--config <file>] [<options>]",
         discussion: """
             Without --config it runs the embedded default: namespace "default", registry sqlite in \
             --data-dir (./.prism), messaging inproc. Flags override the config file's values. Each flag can \

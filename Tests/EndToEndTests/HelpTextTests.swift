@@ -22,6 +22,16 @@ struct HelpTextTests {
         }
     }
 
+    @Test(
+        "the usage line fits: ArgumentParser does not wrap it, so a long one is cut by the terminal",
+        arguments: commands)
+    func usageFits(tool: String, arguments: [String]) async throws {
+        let help = try await Self.help(tool, arguments)
+        for line in help.components(separatedBy: "\n") where line.hasPrefix("USAGE:") && line.count > 80 {
+            Issue.record("\(tool) \(arguments.joined(separator: " ")): \(line.count) columns: \(line)")
+        }
+    }
+
     @Test("each option states its default once", arguments: commands)
     func defaultsOnce(tool: String, arguments: [String]) async throws {
         let help = try await Self.help(tool, arguments)
