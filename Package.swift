@@ -45,10 +45,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "PrismFilter"),
+        // Durations written as people write them (`1d`, `1h30m`), for the messages of every module;
+        // PrismAPI's DurationText parses them back.
+        .target(name: "PrismDurations"),
         .target(
             name: "PrismRegistry",
             dependencies: [
-                "PrismFilter",
+                "PrismFilter", "PrismDurations",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "PrismAPI",
             dependencies: [
-                "PrismFilter",
+                "PrismFilter", "PrismDurations",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -69,7 +72,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "PrismRedis", dependencies: ["CHiredis", "PrismRegistry", "PrismFilter"]),
         .systemLibrary(name: "CNATS", path: "Sources/CNATS", providers: [.apt(["libnats-dev"])]),
-        .target(name: "PrismNATS", dependencies: ["CNATS", "PrismRegistry"]),
+        .target(name: "PrismNATS", dependencies: ["CNATS", "PrismRegistry", "PrismDurations"]),
         .executableTarget(
             name: "prism-sqlite-crash-writer", dependencies: ["PrismSQLite", "PrismRegistry"],
             path: "Sources/prism-sqlite-crash-writer"),
@@ -102,7 +105,7 @@ let package = Package(
         .target(
             name: "PrismClient",
             dependencies: [
-                "PrismAPI", "PrismFilter",
+                "PrismAPI", "PrismFilter", "PrismDurations",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -118,13 +121,14 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNcursesW", path: "Sources/CNcursesW", providers: [.apt(["libncurses-dev"])]),
-        // What the command-line tools share: main() with Prism's exit codes, durations, the server default.
+        // What the command-line tools share: main() with Prism's exit codes, durations, contexts.
         .target(
             name: "PrismCommandLine",
             dependencies: [
-                "PrismAPI", "PrismClient", "PrismFilter",
+                "PrismAPI", "PrismClient", "PrismFilter", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
             ],
             plugins: ["BuildInfoPlugin"]),
         // Records the git commit before each build, for --version.
@@ -147,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "prism",
             dependencies: [
-                "PrismFilter", "PrismClient", "PrismCommandLine",
+                "PrismFilter", "PrismClient", "PrismCommandLine", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -157,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "prism-iot-sim",
             dependencies: [
-                "PrismSimulator", "PrismClient", "PrismAPI", "PrismCommandLine",
+                "PrismSimulator", "PrismClient", "PrismAPI", "PrismCommandLine", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -166,6 +170,7 @@ let package = Package(
             name: "prism-bench",
             dependencies: [
                 "PrismAPI",
+                "PrismDurations",
                 "PrismFilter",
                 "PrismRegistry",
                 "PrismSQLite",
@@ -181,6 +186,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PrismFilterTests", dependencies: ["PrismFilter"]),
+        .testTarget(name: "PrismDurationsTests", dependencies: ["PrismDurations"]),
         .testTarget(
             name: "PrismRegistryTests", dependencies: ["PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
         .testTarget(
@@ -217,6 +223,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient", "TestServers",
+                .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["python", "make-test-certificates.sh"]),
     ],
