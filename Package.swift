@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "PrismServer",
             dependencies: [
-                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite",
+                "PrismAPI", "PrismDurations", "PrismFilter", "PrismRegistry", "PrismSQLite",
                 .target(name: "PrismRedis", condition: .when(traits: ["Redis"])),
                 .target(name: "PrismNATS", condition: .when(traits: ["NATS"])),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
