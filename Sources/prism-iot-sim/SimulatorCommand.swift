@@ -71,6 +71,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         transform: DurationArgument.parse)
     var statusEvery: Duration = .seconds(5)
     @Option(help: "gRPC connections to prismd (default: one per 2,500 devices, at most 4).") var connections: Int?
+    @OptionGroup(title: "TLS") var tls: TLSOptions
 
     enum Transport: String, ExpressibleByArgument, CaseIterable {
         case session, grpc, nats
@@ -103,15 +104,17 @@ struct SimulatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         // The fleet's namespace is its own (iot by default): a context's is for people, not devices.
-        let server: String
+        let connection: ConnectionSettings
         do {
-            server = try ConnectionSettings.resolve(server: self.server, namespace: namespace, context: context).server
+            connection = try ConnectionSettings.resolve(
+                server: self.server, namespace: namespace, context: context, tls: tls)
         } catch {
             printError("prism-iot-sim: \(error)")
             throw ExitCode(2)
         }
         let settings = SimulatorSettings(
-            devices: devices, server: server, namespace: namespace, heartbeat: heartbeat, ttl: ttl, churn: churn,
+            devices: devices, server: connection.server, tls: connection.tls, namespace: namespace,
+            heartbeat: heartbeat, ttl: ttl, churn: churn,
             via: settingsVia,
             seed: seed, connections: connections)
         let simulator = try Simulator(settings: settings)
@@ -119,7 +122,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         do {
             unregistered = try await simulator.run {
                 printError(
-                    "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(server), "
+                    "prism-iot-sim: \(devices) devices (seed \(seed)) in namespace \(namespace) on \(connection.server), "
                         + "commands via \(via.rawValue); Ctrl-C stops")
                 // Whichever comes first: a signal, the end of --duration, or a status reader gone away.
                 let reason = await withTaskGroup(of: String?.self) { group in

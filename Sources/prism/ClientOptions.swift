@@ -51,6 +51,8 @@ struct ClientOptions: ParsableArguments {
     @Flag(help: "The same as -o json.")
     var json = false
 
+    @OptionGroup(title: "TLS") var tls: TLSOptions
+
     var format: OutputFormat { json ? .json : output ?? .table }
 
     /// Whether --namespace (-n) is on the command line, rather than from the environment or a context:
@@ -61,7 +63,7 @@ struct ClientOptions: ParsableArguments {
     static let globalOptions = [
         "--server": 1, "-s": 1, "--namespace": 1, "-n": 1, "--context": 1, "--timeout": 1, "--output": 1, "-o": 1,
         "--json": 0,
-    ]
+    ].merging(TLSOptions.globalOptions) { first, _ in first }
 
     /// Whether a document format (JSON or YAML) was asked for, rather than a table.
     var printsDocuments: Bool { format != .table && format != .wide }
@@ -79,7 +81,7 @@ struct ClientOptions: ParsableArguments {
     func settings() throws -> ConnectionSettings {
         do {
             return try ConnectionSettings.resolve(
-                server: server, namespace: namespace, timeout: timeout, context: context)
+                server: server, namespace: namespace, timeout: timeout, context: context, tls: tls)
         } catch {
             throw CommandFailure.invalid("\(error)")
         }
@@ -92,7 +94,7 @@ struct ClientOptions: ParsableArguments {
             // A person waits at the prompt: a call that takes longer than this is reported, not waited on.
             try await PrismClient.with(
                 server: settings.server, namespace: settings.namespace,
-                callTimeout: settings.timeout ?? Self.defaultTimeout, body)
+                callTimeout: settings.timeout ?? Self.defaultTimeout, tls: settings.tls, body)
         } catch let error as PrismClientError {
             throw CommandFailure.report(error)
         }

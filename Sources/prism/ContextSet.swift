@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PrismAPI
 import PrismCommandLine
 
@@ -18,6 +19,18 @@ struct ContextSet: ParsableCommand {
     @Option(
         help: ArgumentHelp("How long a call may take.", valueName: "duration"), transform: DurationArgument.parse)
     var timeout: Duration?
+    @Option(
+        name: .customLong("tls-ca"), help: ArgumentHelp("The CA of prismd's certificate (PEM).", valueName: "file"),
+        completion: .file())
+    var tlsCA: String?
+    @Option(
+        name: .customLong("tls-cert"), help: ArgumentHelp("The client certificate, for mutual TLS.", valueName: "file"),
+        completion: .file())
+    var tlsCertificate: String?
+    @Option(
+        name: .customLong("tls-key"), help: ArgumentHelp("The key of --tls-cert.", valueName: "file"),
+        completion: .file())
+    var tlsKey: String?
 
     func validate() throws {
         guard ContextFile.isValidName(name) else {
@@ -39,6 +52,11 @@ struct ContextSet: ParsableCommand {
         context.server = server ?? context.server
         context.namespace = namespace ?? context.namespace
         context.timeout = timeout ?? context.timeout
+        // Absolute, so that the context works from any directory.
+        func absolute(_ path: String?) -> String? { path.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+        context.tlsCA = absolute(tlsCA) ?? context.tlsCA
+        context.tlsCertificate = absolute(tlsCertificate) ?? context.tlsCertificate
+        context.tlsKey = absolute(tlsKey) ?? context.tlsKey
         if let index = file.contexts.firstIndex(where: { $0.name == name }) {
             file.contexts[index] = context
         } else {

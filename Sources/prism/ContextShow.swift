@@ -27,7 +27,9 @@ struct ContextShow: ParsableCommand {
                 ["context", context.name + (context.name == file.currentContext ? " (current)" : "")],
                 [
                     ["server", context.server ?? "-"], ["namespace", context.namespace ?? "-"],
-                    ["timeout", context.timeout.map(\.written) ?? "-"], ["file", file.path],
+                    ["timeout", context.timeout.map(\.written) ?? "-"], ["tls_ca", context.tlsCA ?? "-"],
+                    ["tls_cert", context.tlsCertificate ?? "-"], ["tls_key", context.tlsKey ?? "-"],
+                    ["file", file.path],
                 ]))
     }
 }

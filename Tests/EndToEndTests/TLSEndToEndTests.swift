@@ -178,6 +178,47 @@ struct TLSEndToEndTests {
         }
     }
 
+    @Test("the tools over TLS: --tls-ca, $PRISM_TLS_CA or the context's tls_ca; mutual TLS; prism-iot-sim's fleet")
+    func tools() async throws {
+        let certificates = try await Certificates.make()
+        let prismd = try await Prismd.start(config: certificates.config(mutual: true))
+        defer { prismd.process.signal(SIGKILL) }
+        let ca = certificates.path("ca.pem")
+        let client = ["--tls-cert", certificates.path("client.pem"), "--tls-key", certificates.path("client-key.pem")]
+
+        let flags = try await prismd.prism(["register", "tls-1", "--tls-ca", ca] + client)
+        #expect(flags.status == 0, "\(flags.standardError)")
+        let before = try await PrismProcess.run(["--server", prismd.grpc, "--tls-ca", ca] + client + ["get", "tls-1"])
+        #expect(before.status == 0, "global options before the subcommand: \(before.standardError)")
+        let environment = try await PrismProcess.run(
+            ["get", "tls-1", "--server", prismd.grpc] + client, environment: ["PRISM_TLS_CA": ca])
+        #expect(environment.status == 0, "\(environment.standardError)")
+
+        let contexts = certificates.path("contexts.yaml")
+        let set = try await PrismProcess.run(
+            ["context", "set", "secure", "--server", prismd.grpc, "--tls-ca", ca] + client,
+            environment: ["PRISM_CLIENT_CONFIG": contexts])
+        #expect(set.status == 0, "\(set.standardError)")
+        let viaContext = try await PrismProcess.run(["get", "tls-1"], environment: ["PRISM_CLIENT_CONFIG": contexts])
+        #expect(viaContext.status == 0, "\(viaContext.standardError)")
+
+        let withoutCertificate = try await prismd.prism(["get", "tls-1", "--tls-ca", ca])
+        #expect(withoutCertificate.status == 3)
+        #expect(
+            withoutCertificate.standardError.contains("asks for a client certificate"),
+            "\(withoutCertificate.standardError)")
+
+        let simulator = try BackgroundProcess(
+            "prism-iot-sim",
+            [
+                "--devices", "20", "--namespace", "default", "--server", prismd.grpc, "--tls-ca", ca, "--status-every",
+                "250ms",
+            ] + client)
+        try await simulator.waitFor("registered=20 ")
+        simulator.signal(SIGINT)
+        #expect(try await simulator.waitForExit() == 0)
+    }
+
     @Test("start-up refuses a missing file or a key that is not the certificate's, naming the file")
     func startupErrors() async throws {
         let certificates = try await Certificates.make()

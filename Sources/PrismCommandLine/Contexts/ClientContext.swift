@@ -7,6 +7,11 @@ public struct ClientContext: Sendable, Equatable {
     public var namespace: String?
     /// How long a call may take (prism's `--timeout`).
     public var timeout: Duration?
+    /// PEM files for a prismd whose gRPC port speaks TLS: the CA to trust, and for mutual TLS the
+    /// client's certificate and key (`--tls-ca`, `--tls-cert`, `--tls-key`).
+    public var tlsCA: String?
+    public var tlsCertificate: String?
+    public var tlsKey: String?
 
     public init(name: String, server: String? = nil, namespace: String? = nil, timeout: Duration? = nil) {
         self.name = name
@@ -17,5 +22,5 @@ public struct ClientContext: Sendable, Equatable {
 
     /// The keys a context may hold. Credentials will join them when prismd has authentication; until
     /// then a `credentials` key is refused rather than ignored, so nobody believes they are sent.
-    static let keys = ["server", "namespace", "timeout"]
+    static let keys = ["server", "namespace", "timeout", "tls_ca", "tls_cert", "tls_key"]
 }

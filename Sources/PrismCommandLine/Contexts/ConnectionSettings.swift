@@ -16,13 +16,15 @@ public struct ConnectionSettings: Sendable {
     public var timeout: Duration?
     /// The context these came from, if any.
     public var context: ClientContext?
+    /// nil: plain text.
+    public var tls: ClientTLS?
 
     /// - Parameters:
-    ///   - server, namespace, timeout, context: what the command line says (nil when it says nothing).
+    ///   - server, namespace, timeout, context, tls: what the command line says (nil when it says nothing).
     ///   - defaultNamespace: the tool's own default (`iot` for the simulator's fleet).
     /// - Throws: ``ContextFileError`` for a malformed file or a context name that is not in it.
     public static func resolve(
-        server: String?, namespace: String?, timeout: Duration? = nil, context: String?,
+        server: String?, namespace: String?, timeout: Duration? = nil, context: String?, tls: TLSOptions? = nil,
         defaultNamespace: String = "default",
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ContextFileError) -> ConnectionSettings {
@@ -37,6 +39,7 @@ public struct ConnectionSettings: Sendable {
         return ConnectionSettings(
             server: server ?? variable("PRISM_SERVER") ?? chosen?.server ?? PrismClient.defaultServer,
             namespace: namespace ?? variable("PRISM_NAMESPACE") ?? chosen?.namespace ?? defaultNamespace,
-            timeout: timeout ?? chosen?.timeout, context: chosen)
+            timeout: timeout ?? chosen?.timeout, context: chosen,
+            tls: TLSOptions.resolve(tls, environment: environment, context: chosen))
     }
 }

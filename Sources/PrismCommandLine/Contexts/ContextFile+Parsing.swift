@@ -116,6 +116,9 @@ private struct Reader {
                     }
                     context.server = text
                 case "namespace": context.namespace = text
+                case "tls_ca": context.tlsCA = text
+                case "tls_cert": context.tlsCertificate = text
+                case "tls_key": context.tlsKey = text
                 default:
                     let timeout: Duration
                     do {

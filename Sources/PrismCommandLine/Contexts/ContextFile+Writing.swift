@@ -41,6 +41,11 @@ extension ContextFile {
             if let server = context.server { settings.append(("server", Self.scalar(server))) }
             if let namespace = context.namespace { settings.append(("namespace", Self.scalar(namespace))) }
             if let timeout = context.timeout { settings.append(("timeout", Self.scalar(timeout.written))) }
+            for (key, path) in [
+                ("tls_ca", context.tlsCA), ("tls_cert", context.tlsCertificate), ("tls_key", context.tlsKey),
+            ] {
+                if let path { settings.append((Node(key), Self.scalar(path))) }
+            }
             return (Self.scalar(context.name), Node(settings))
         }
         root.append(("contexts", Node(contexts)))

@@ -16,7 +16,7 @@ public final class Simulator: Sendable {
         let profiles = Fleet.generate(count: settings.devices, seed: settings.seed)
         self.profiles = profiles
         let clients = try (0..<max(1, settings.connections)).map { _ in
-            try PrismClient(server: settings.server, namespace: settings.namespace)
+            try PrismClient(server: settings.server, namespace: settings.namespace, tls: settings.tls)
         }
         let counters = self.counters
         let groups = stride(from: 0, to: profiles.count, by: max(1, settings.devicesPerLink)).map {

@@ -13,6 +13,8 @@ public struct SimulatorSettings: Sendable {
 
     public var devices: Int
     public var server: String
+    /// nil: plain text.
+    public var tls: ClientTLS?
     public var namespace: String
     public var heartbeat: Duration
     public var ttl: Duration
@@ -27,13 +29,14 @@ public struct SimulatorSettings: Sendable {
     public static let defaultDevicesPerLink = 500
 
     public init(
-        devices: Int, server: String = PrismClient.defaultServer, namespace: String = "iot",
+        devices: Int, server: String = PrismClient.defaultServer, tls: ClientTLS? = nil, namespace: String = "iot",
         heartbeat: Duration = .seconds(5),
         ttl: Duration = .seconds(15), churn: Double = 0.02, via: Via = .session, seed: UInt64 = 1,
         connections: Int? = nil, devicesPerLink: Int = defaultDevicesPerLink
     ) {
         self.devices = devices
         self.server = server
+        self.tls = tls
         self.namespace = namespace
         self.heartbeat = heartbeat
         self.ttl = ttl
