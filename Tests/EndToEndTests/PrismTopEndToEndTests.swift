@@ -48,6 +48,12 @@ struct PrismTopEndToEndTests {
             try await tmux.waitFor("the filter narrowing the list") {
                 $0.contains("valve-b") && !$0.contains("sensor-a")
             }
+            try await tmux.send("Enter")
+            try await tmux.waitFor("valve-b's detail pane with its metadata and registration event") {
+                $0.contains("identity valve-b") && $0.contains(#""type": "valve""#) && $0.contains("REGISTERED")
+            }
+            try await tmux.send("Escape")
+            try await tmux.waitFor("the list again") { !$0.contains("identity valve-b") && $0.contains("valve-b") }
 
             try await tmux.resize(width: 50, height: 12)
             try await tmux.waitFor("the too-small notice") { $0.contains("terminal too small") }
@@ -91,6 +97,58 @@ struct PrismTopEndToEndTests {
         let unreachable = try await PrismProcess.run(["--server", "127.0.0.1:1", "--once"], executable: "prism-top")
         #expect(unreachable.status == 3)
         #expect(unreachable.standardError.contains("cannot reach prismd at 127.0.0.1:1"))
+        try await prismd.stop()
+    }
+
+    @Test("stale: prismd gone, the rows are greyed with ? for health and a short reason, never ✓ HEALTHY")
+    func stale() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let usedTmux = try await Tmux.with(width: 100, height: 30) { tmux in
+            let top = PrismProcess.productsDirectory.appendingPathComponent("prism-top").path
+            try await tmux.type("LANG=C.UTF-8 \(top) --server \(prismd.grpc) -d 0.5; echo prism-top-exited-$?")
+            try await tmux.send("Enter")
+            try await tmux.waitFor("the namespace as HEALTHY") { $0.contains("default") && $0.contains("✓ HEALTHY") }
+            prismd.process.signal(SIGKILL)
+            let screen = try await tmux.waitFor("the stale state") {
+                $0.contains("STALE since") && $0.contains("? HEALTHY")
+            }
+            #expect(!screen.contains("✓ HEALTHY"))
+            #expect(screen.contains("cannot connect to prismd") || screen.contains("prismd unreachable"))
+            try await tmux.send("q")
+            try await tmux.waitFor("prism-top's exit") { $0.contains("prism-top-exited-0") }
+            return tmux
+        }
+        #expect(await usedTmux.serverGone(), "the test's tmux server outlived the test")
+    }
+
+    @Test("batch: whole long names, --columns as columns and sort key, --view multicast prints only that view")
+    func batchColumns() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let names = (1...3).map { "lab-f2-relay-0\($0)-north-wing-cabinet-with-a-long-name" }
+        for (number, name) in names.enumerated() {
+            let outcome = try await prismd.prism([
+                "register", name, "--meta", "kind=relay", "--meta", "floor=\(3 - number)",
+            ])
+            #expect(outcome.status == 0)
+        }
+        // Nobody subscribes, so the outcome is failures; what matters is the Multicast section on its own.
+        _ = try await prismd.prism(["multicast", "--all", "--payload", "ping"])
+        let top = { (arguments: [String]) in
+            try await PrismProcess.run(["--server", prismd.grpc] + arguments, executable: "prism-top")
+        }
+        let text = try await top(["--once", "--columns", "floor,kind", "--sort", "floor"])
+        #expect(text.status == 0, "\(text.standardError)")
+        let rows = text.standardOutput.split(separator: "\n").filter { $0.hasPrefix("lab-f2-relay") }
+        #expect(rows.count == 3)
+        #expect(rows.first?.hasPrefix(names[2] + " ") == true, "sorted by floor, whole names")
+        #expect(text.standardOutput.contains("FLOOR▼") || text.standardOutput.contains("FLOORv"))
+        let multicast = try await top(["--once", "--view", "multicast"])
+        #expect(multicast.status == 0, "\(multicast.standardError)")
+        #expect(multicast.standardOutput.contains("== Multicast"))
+        #expect(!multicast.standardOutput.contains("== Identities"))
+        #expect(!multicast.standardOutput.contains("== Patterns"))
         try await prismd.stop()
     }
 

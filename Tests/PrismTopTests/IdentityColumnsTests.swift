@@ -12,17 +12,20 @@ struct IdentityColumnsTests {
         return state
     }
 
-    @Test("names are shown whole up to 48 columns, at 132 and at 80 columns; longer ones end in …")
+    @Test("names are shown whole up to 48 columns, at 132 and at 80; longer ones while there is room, else cut with …")
     func wholeNames() {
+        let long = "lab-f2-sensor-with-a-name-far-longer-than-anyone-should-ever-choose-01"
         for width in [80, 132] {
             let lines = TopRenderer.render(Self.longNamesState(), width: width, height: 24).lines
             for number in 1...4 {
                 let name = "lab-f2-relay-0\(number)-north-wing-cabinet-\(number * 7)"
                 #expect(lines.contains { $0.hasPrefix(name + " ") }, "\(name) whole at \(width) columns")
             }
-            let cut = String("lab-f2-sensor-with-a-name-far-longer-than-anyone-should-ever-choose-01".prefix(47)) + "…"
-            #expect(lines.contains { $0.hasPrefix(cut + " ") })
         }
+        let narrow = TopRenderer.render(Self.longNamesState(), width: 80, height: 24).lines
+        #expect(narrow.contains { $0.hasPrefix(String(long.prefix(48))) && $0.contains("… ") && !$0.contains(long) })
+        let wide = TopRenderer.render(Self.longNamesState(), width: 132, height: 24).lines
+        #expect(wide.contains { $0.hasPrefix(long + " ") }, "the metadata gives up its room first")
         let short = TopRenderer.render(Fixtures.state(view: .identities), width: 80, height: 24).lines
         #expect(short[3].hasPrefix("IDENTITY▼      TTL"), "short names leave the width to the metadata")
     }

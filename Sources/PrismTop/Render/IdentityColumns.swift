@@ -1,10 +1,12 @@
 import PrismFilter
 
 /// The Identities view's columns. The identity is the key a person reads rows by, so its column is as
-/// wide as the longest name on screen (up to ``maximumIdentityWidth``) instead of a fixed share; the
-/// metadata fields chosen with `--columns` (or `c`) come next, and the remaining metadata takes what is left.
+/// wide as the longest name (at least up to ``maximumIdentityWidth``, and beyond it while the other
+/// columns still fit) instead of a fixed share; the metadata fields chosen with `--columns` (or `c`)
+/// come next, and the remaining metadata takes what is left.
 enum IdentityColumns {
-    /// Names up to this long are shown whole; longer ones end in `…` (the detail pane shows them whole).
+    /// Names up to this long are always shown whole; longer ones too when the terminal has the room, else
+    /// they end in `…` (the detail pane shows them whole).
     static let maximumIdentityWidth = 48
     /// A chosen metadata column is at most this wide.
     static let maximumFieldWidth = 24
@@ -14,8 +16,9 @@ enum IdentityColumns {
         let chosen = Set(state.metadataColumns)
         var columns: [Column<IdentityRow>] = [
             Column(
-                title: "IDENTITY", width: identityWidth(rows), priority: 0, text: { row, _ in row.identity },
-                sortKey: { row, _ in .text(row.identity) }),
+                title: "IDENTITY", width: identityWidth(rows), priority: 0,
+                preferredWidth: rows.reduce(0) { max($0, DisplayWidth.of($1.identity)) },
+                text: { row, _ in row.identity }, sortKey: { row, _ in .text(row.identity) }),
             Column(
                 title: "TTL", width: 7, priority: 0, rightAligned: true,
                 text: { row, state in Format.ttl(row.expiresAt, now: state.now) },

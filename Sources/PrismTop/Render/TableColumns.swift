@@ -43,6 +43,8 @@ struct Column<Row>: Sendable {
     var rightAligned = false
     /// Takes the width the other columns leave.
     var flexible = false
+    /// Wider than `width` would be better (a long name): the slack goes here first, up to this.
+    var preferredWidth: Int? = nil
     var text: @Sendable (Row, TopState) -> String
     var role: @Sendable (Row) -> StyleRole = { _ in .normal }
     var sortKey: @Sendable (Row, TopState) -> SortKey

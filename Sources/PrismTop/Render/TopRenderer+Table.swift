@@ -46,7 +46,8 @@ extension TopRenderer {
         grid.put(clipped, x: x + offset, y: y, role: role, maxWidth: width - offset)
     }
 
-    /// Drops the least important columns until the rest fit, then gives flexible columns the slack.
+    /// Drops the least important columns until the rest fit, then gives the slack to columns that would
+    /// rather be wider (up to their preferred width), and what is left to flexible columns.
     static func fit<Row>(_ columns: [Column<Row>], width: Int) -> [(Column<Row>, Int)] {
         var kept = columns
         func needed(_ columns: [Column<Row>]) -> Int { columns.reduce(0) { $0 + $1.width } + max(0, columns.count - 1) }
@@ -57,10 +58,17 @@ extension TopRenderer {
         {
             kept.remove(at: drop)
         }
-        let slack = max(0, width - needed(kept))
+        var slack = max(0, width - needed(kept))
+        var widths = kept.map(\.width)
+        for index in kept.indices {
+            guard let preferred = kept[index].preferredWidth, preferred > widths[index] else { continue }
+            let more = min(slack, preferred - widths[index])
+            widths[index] += more
+            slack -= more
+        }
         let flexible = kept.filter(\.flexible).count
-        return kept.map { column in
-            (column, column.flexible && flexible > 0 ? column.width + slack / flexible : column.width)
+        return zip(kept, widths).map { column, width in
+            (column, column.flexible && flexible > 0 ? width + slack / flexible : width)
         }
     }
 }
