@@ -1,4 +1,5 @@
 import Foundation
+import PrismClient
 import Testing
 
 /// prism-top against the real prismd, on a real terminal (tmux), and in batch mode.
@@ -144,6 +145,12 @@ struct PrismTopEndToEndTests {
         #expect(rows.count == 3)
         #expect(rows.first?.hasPrefix(names[2] + " ") == true, "sorted by floor, whole names")
         #expect(text.standardOutput.contains("FLOOR▼") || text.standardOutput.contains("FLOORv"))
+        // prismd keeps the recent multicasts apart from the replay window and serves them with Stats.
+        let recent = try await PrismClient.with(server: prismd.grpc) { client in
+            try await client.stats().recentMulticasts
+        }
+        #expect(recent.count == 1)
+        #expect(recent.first?.multicast.targetCount == 3)
         let multicast = try await top(["--once", "--view", "multicast"])
         #expect(multicast.status == 0, "\(multicast.standardError)")
         #expect(multicast.standardOutput.contains("== Multicast"))

@@ -61,4 +61,20 @@ struct DataTests {
         #expect(failure.reason == reason)
         #expect(failure.message == error.description)
     }
+
+    @Test("multicast history: newest first, each multicast once whether from Watch or Stats, bounded")
+    func multicastHistory() {
+        func row(_ id: String, at: Double) -> MulticastRow {
+            MulticastRow(
+                at: at, namespace: "iot", filter: "all", targets: 1, delivered: 1, failed: 0, timeout: 0,
+                latencyMilliseconds: 1, id: id)
+        }
+        var rows: [MulticastRow] = []
+        for (id, at) in [("b", 2.0), ("c", 3.0), ("a", 1.0), ("b", 2.0), ("d", 4.0)] {
+            rows = MulticastHistory.inserting(row(id, at: at), into: rows, keeping: 3)
+        }
+        #expect(rows.map(\.id) == ["d", "c", "b"])
+        let unnamed = MulticastHistory.inserting(row("", at: 5), into: [row("", at: 5)], keeping: 3)
+        #expect(unnamed.count == 1, "without an id, the time and filter say it is the same")
+    }
 }

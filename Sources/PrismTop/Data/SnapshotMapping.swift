@@ -45,7 +45,7 @@ enum SnapshotMapping {
                 FailedTarget(
                     identity: target.identity, status: String(describing: target.status).uppercased(),
                     error: target.error)
-            })
+            }, id: summary.multicastID)
     }
 
     /// An identity's event for the detail pane, its kind as a word (`heartbeat` becomes `HEARTBEAT`).

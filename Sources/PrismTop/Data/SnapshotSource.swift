@@ -3,9 +3,10 @@ import PrismAPI
 import PrismClient
 import Synchronization
 
-/// Fetches prism-top's data from prismd: ListPatterns, Stats and a page of Enumerate each refresh,
-/// and the followed namespace's events (multicasts, and each identity's latest) from a Watch stream
-/// kept open between refreshes.
+/// Fetches prism-top's data from prismd: ListPatterns, Stats (with the namespace's recent multicasts,
+/// which prismd keeps apart from the event replay window) and a page of Enumerate each refresh, and the
+/// followed namespace's events (multicasts, and each identity's latest) from a Watch stream kept open
+/// between refreshes.
 ///
 /// Lives inside ``with(server:namespace:_:)``, whose scope holds the connection and the Watch stream.
 public final class SnapshotSource: Sendable {
@@ -67,6 +68,10 @@ public final class SnapshotSource: Sendable {
         let client = followed.withLock { $0 }
         let patterns = try await client.listPatterns().map(SnapshotMapping.pattern)
         let stats = try await client.stats()
+        // Oldest first, so each lands in front of the older ones already kept.
+        for event in stats.recentMulticasts.reversed() where event.namespace == client.namespace {
+            record(SnapshotMapping.multicast(event))
+        }
         if ensureWatching(replayingFrom: stats.revision) {
             // A new watch replays recent events; wait (briefly) for them so the first frame has them.
             let deadline = ContinuousClock.now + .seconds(1)
@@ -145,11 +150,7 @@ public final class SnapshotSource: Sendable {
 
     private func record(_ row: MulticastRow) {
         multicasts.withLock { rows in
-            guard !rows.contains(where: { $0.at == row.at && $0.filter == row.filter }) else { return }
-            rows.insert(row, at: 0)
-            if rows.count > Self.multicastHistory {
-                rows.removeLast(rows.count - Self.multicastHistory)
-            }
+            rows = MulticastHistory.inserting(row, into: rows, keeping: Self.multicastHistory)
         }
     }
 }

@@ -96,8 +96,10 @@ public struct FailedTarget: Sendable, Equatable {
     }
 }
 
-/// One multicast, from the Watch stream's MULTICAST events.
+/// One multicast, from the Watch stream's MULTICAST events or Stats' recent multicasts.
 public struct MulticastRow: Sendable, Equatable {
+    /// prismd's multicast id; empty when not known.
+    public var id: String
     public var at: Double
     public var namespace: String
     public var filter: String
@@ -110,8 +112,9 @@ public struct MulticastRow: Sendable, Equatable {
 
     public init(
         at: Double, namespace: String, filter: String, targets: Int, delivered: Int, failed: Int, timeout: Int,
-        latencyMilliseconds: Double, failedTargets: [FailedTarget] = []
+        latencyMilliseconds: Double, failedTargets: [FailedTarget] = [], id: String = ""
     ) {
+        self.id = id
         self.at = at
         self.namespace = namespace
         self.filter = filter
