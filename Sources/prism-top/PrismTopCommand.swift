@@ -107,19 +107,7 @@ struct PrismTopCommand: AsyncParsableCommand {
             view: view ?? .patterns, filter: filter, ascii: plain,
             color: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false)
         state.metadataColumns = TopReducer.parseColumns(columns ?? "")
-        if let sort {
-            // A --columns field is a sort key of the Identities view, so `--columns floor --sort floor`
-            // needs no --view.
-            let sortView =
-                view == nil && TopColumns.index(of: sort, in: .identities, of: state) != nil
-                    && TopColumns.index(of: sort, in: state.view, of: state) == nil ? TopView.identities : state.view
-            guard let index = TopColumns.index(of: sort, in: sortView, of: state) else {
-                throw ValidationError(
-                    "--sort: no column '\(sort)' in \(state.view.rawValue); columns: "
-                        + TopColumns.titles(of: state.view, in: state).joined(separator: ", ").lowercased())
-            }
-            state.sortColumn[sortView] = index
-        }
+        if let sort { try applySort(sort, to: &state) }
         let batch = once || iterations != nil || isatty(STDOUT_FILENO) == 0
         if !batch, let screen = CursesScreen(color: state.color) {
             await InteractiveLoop.run(state: state, source: source, screen: screen)
@@ -138,6 +126,25 @@ struct PrismTopCommand: AsyncParsableCommand {
             printError("prism-top: \(reason)")
             throw ExitCode(1)
         }
+    }
+}
+
+extension PrismTopCommand {
+    /// Sorts the starting view by the column titled `name`. A `--columns` field sorts the Identities
+    /// view, so `--columns floor --sort floor` needs no `--view identities`.
+    fileprivate func applySort(_ name: String, to state: inout TopState) throws {
+        var sortView = state.view
+        if view == nil, TopColumns.index(of: name, in: sortView, of: state) == nil,
+            TopColumns.index(of: name, in: .identities, of: state) != nil
+        {
+            sortView = .identities
+        }
+        guard let index = TopColumns.index(of: name, in: sortView, of: state) else {
+            throw ValidationError(
+                "--sort: no column '\(name)' in \(state.view.rawValue); columns: "
+                    + TopColumns.titles(of: state.view, in: state).joined(separator: ", ").lowercased())
+        }
+        state.sortColumn[sortView] = index
     }
 }
 

@@ -2,7 +2,7 @@
 /// screen's last line (a gRPC transport message is often longer than the terminal is wide).
 public struct FetchFailure: Sendable, Equatable {
     public var message: String
-    /// A few words: `prismd unreachable (connection refused)`, `prismd refused: NOT_FOUND`.
+    /// A few words: `cannot connect to prismd`, `prismd refused: NOT_FOUND no namespace 'x'`.
     public var reason: String
 
     public init(message: String, reason: String) {

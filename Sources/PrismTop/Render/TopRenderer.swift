@@ -1,5 +1,6 @@
 /// Draws the state into a cell grid of a given size: header, totals, tabs (or all three views stacked
-/// on a tall terminal), the table, and a last line of key hints, the filter being typed or an error.
+/// on a tall terminal), the table or an open detail pane, and a last line of key hints, the filter or
+/// columns being typed, or why the data is stale.
 public enum TopRenderer {
     public static let minimumWidth = 60
     public static let minimumHeight = 15
