@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -44,10 +45,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "PrismFilter"),
+        // Durations written as people write them (`1d`, `1h30m`), for the messages of every module;
+        // PrismAPI's DurationText parses them back.
+        .target(name: "PrismDurations"),
         .target(
             name: "PrismRegistry",
             dependencies: [
-                "PrismFilter",
+                "PrismFilter", "PrismDurations",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -57,7 +61,7 @@ let package = Package(
         .target(
             name: "PrismAPI",
             dependencies: [
-                "PrismFilter",
+                "PrismFilter", "PrismDurations",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -68,7 +72,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "PrismRedis", dependencies: ["CHiredis", "PrismRegistry", "PrismFilter"]),
         .systemLibrary(name: "CNATS", path: "Sources/CNATS", providers: [.apt(["libnats-dev"])]),
-        .target(name: "PrismNATS", dependencies: ["CNATS", "PrismRegistry"]),
+        .target(name: "PrismNATS", dependencies: ["CNATS", "PrismRegistry", "PrismDurations"]),
         .executableTarget(
             name: "prism-sqlite-crash-writer", dependencies: ["PrismSQLite", "PrismRegistry"],
             path: "Sources/prism-sqlite-crash-writer"),
@@ -78,7 +82,7 @@ let package = Package(
         .target(
             name: "PrismServer",
             dependencies: [
-                "PrismAPI", "PrismFilter", "PrismRegistry", "PrismSQLite",
+                "PrismAPI", "PrismDurations", "PrismFilter", "PrismRegistry", "PrismSQLite",
                 .target(name: "PrismRedis", condition: .when(traits: ["Redis"])),
                 .target(name: "PrismNATS", condition: .when(traits: ["NATS"])),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -89,6 +93,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -100,9 +105,10 @@ let package = Package(
         .target(
             name: "PrismClient",
             dependencies: [
-                "PrismAPI", "PrismFilter",
+                "PrismAPI", "PrismFilter", "PrismDurations",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
@@ -115,13 +121,14 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNcursesW", path: "Sources/CNcursesW", providers: [.apt(["libncurses-dev"])]),
-        // What the command-line tools share: main() with Prism's exit codes, durations, the server default.
+        // What the command-line tools share: main() with Prism's exit codes, durations, contexts.
         .target(
             name: "PrismCommandLine",
             dependencies: [
-                "PrismAPI", "PrismClient", "PrismFilter",
+                "PrismAPI", "PrismClient", "PrismFilter", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
             ],
             plugins: ["BuildInfoPlugin"]),
         // Records the git commit before each build, for --version.
@@ -144,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "prism",
             dependencies: [
-                "PrismFilter", "PrismClient", "PrismCommandLine",
+                "PrismFilter", "PrismClient", "PrismCommandLine", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -154,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "prism-iot-sim",
             dependencies: [
-                "PrismSimulator", "PrismClient", "PrismAPI", "PrismCommandLine",
+                "PrismSimulator", "PrismClient", "PrismAPI", "PrismCommandLine", "PrismDurations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -163,6 +170,7 @@ let package = Package(
             name: "prism-bench",
             dependencies: [
                 "PrismAPI",
+                "PrismDurations",
                 "PrismFilter",
                 "PrismRegistry",
                 "PrismSQLite",
@@ -178,6 +186,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PrismFilterTests", dependencies: ["PrismFilter"]),
+        .testTarget(name: "PrismDurationsTests", dependencies: ["PrismDurations"]),
         .testTarget(
             name: "PrismRegistryTests", dependencies: ["PrismRegistry", "PrismFilter", "PrismRegistryConformance"]),
         .testTarget(
@@ -212,8 +221,11 @@ let package = Package(
         .testTarget(name: "PrismSimulatorTests", dependencies: ["PrismSimulator", "PrismFilter"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient"],
-            exclude: ["python"]),
+            dependencies: [
+                "prism", "prismd", "prism-top", "prism-iot-sim", "PrismSimulator", "PrismClient", "TestServers",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["python", "make-test-certificates.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import PrismAPI
+import PrismDurations
 import Synchronization
 
 extension PrismClient {
@@ -65,7 +66,7 @@ extension PrismClient {
                     try await Task.sleep(for: setupTimeout)
                     guard opened.value.load(ordering: .acquiring) else {
                         throw PrismClientError.unreachable(
-                            server: server, detail: "no answer within \(DurationText.format(setupTimeout))")
+                            server: server, detail: "no answer within \(setupTimeout.written)")
                     }
                     return nil
                 }

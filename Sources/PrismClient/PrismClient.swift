@@ -15,7 +15,7 @@ import Synchronization
 /// }
 /// ```
 /// Like grpc-swift's own client, the connection is maintained by ``run()``, which the caller runs in a
-/// task it owns (``with(server:namespace:callTimeout:keepalive:keepaliveTimeout:_:)`` does both) until ``close()``; calls made
+/// task it owns (``with(server:namespace:callTimeout:keepalive:keepaliveTimeout:tls:_:)`` does both) until ``close()``; calls made
 /// before it starts wait for it. Every method throws ``PrismClientError``.
 public final class PrismClient: Sendable {
     public static let defaultServer = "127.0.0.1:8980"
@@ -26,7 +26,9 @@ public final class PrismClient: Sendable {
     /// client, sets none: the deadline costs a timer per call on both sides (a quarter of the rate of
     /// a busy client), and a server that stops answering is still found by the connection's keepalive.
     public let callTimeout: Duration?
-    /// How long ``with(server:namespace:callTimeout:keepalive:keepaliveTimeout:_:)`` waits for the connection to close.
+    /// nil: plain text.
+    public let tls: ClientTLS?
+    /// How long ``with(server:namespace:callTimeout:keepalive:keepaliveTimeout:tls:_:)`` waits for the connection to close.
     public let closeGrace: Duration
     let grpc: GRPCClient<HTTP2ClientTransport.Posix>
     let registry: Prism_Registry_V1_MulticastRegistry.Client<HTTP2ClientTransport.Posix>
@@ -40,22 +42,34 @@ public final class PrismClient: Sendable {
     /// everything, costs a call at most about the sum of the two. Pings go between calls too: with
     /// grpc-swift-nio-transport 2.9.2 a client that pings only during calls stops pinging for good
     /// once its connection has been idle. prismd accepts a ping every 5 s or less often.
+    ///
+    /// `tls` nil speaks plain text; set, TLS (mutual TLS with a client certificate).
     public init(
         server: String = defaultServer, namespace: String = "default", callTimeout: Duration? = nil,
-        keepalive: Duration = .seconds(10), keepaliveTimeout: Duration = .seconds(5)
+        keepalive: Duration = .seconds(10), keepaliveTimeout: Duration = .seconds(5), tls: ClientTLS? = nil
     ) throws(PrismClientError) {
         guard let address = HostAndPort(server), address.port != 0 else {
             let scheme = server.range(of: "://").map { "; leave out '\(server[..<$0.upperBound])'" } ?? ""
             throw .invalidRequest("server address '\(server)' is not HOST:PORT (e.g. 127.0.0.1:8980)\(scheme)")
         }
+        // An address, not a name, for IP literals: TLS may not send an IP address as SNI, and then checks
+        // the certificate against the address connected to.
         let target: any ResolvableTarget =
-            address.host.contains(":")
-            ? .ipv6(address: address.host, port: address.port) : .dns(host: address.host, port: address.port)
+            if address.host.contains(":") {
+                .ipv6(address: address.host, port: address.port)
+            } else if address.host.split(separator: ".").count == 4,
+                address.host.allSatisfy({ $0.isNumber || $0 == "." })
+            {
+                .ipv4(address: address.host, port: address.port)
+            } else {
+                .dns(host: address.host, port: address.port)
+            }
+        let security = try tls?.transportSecurity() ?? .plaintext
         let transport: HTTP2ClientTransport.Posix
         do {
             var config = HTTP2ClientTransport.Posix.Config.defaults
             config.connection.keepalive = .init(time: keepalive, timeout: keepaliveTimeout, allowWithoutCalls: true)
-            transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: .plaintext, config: config)
+            transport = try HTTP2ClientTransport.Posix(target: target, transportSecurity: security, config: config)
         } catch {
             throw .invalidRequest("cannot use server address '\(server)': \(error)")
         }
@@ -63,6 +77,7 @@ public final class PrismClient: Sendable {
         self.server = server
         self.namespace = namespace
         self.callTimeout = callTimeout
+        self.tls = tls
         closeGrace = keepalive + keepaliveTimeout
         self.grpc = grpc
         registry = Prism_Registry_V1_MulticastRegistry.Client(wrapping: grpc)
@@ -74,6 +89,7 @@ public final class PrismClient: Sendable {
         server = other.server
         self.namespace = namespace
         callTimeout = other.callTimeout
+        tls = other.tls
         closeGrace = other.closeGrace
         grpc = other.grpc
         registry = other.registry
@@ -101,12 +117,12 @@ public final class PrismClient: Sendable {
     /// for it.
     public static func with<Result: Sendable>(
         server: String = defaultServer, namespace: String = "default", callTimeout: Duration? = nil,
-        keepalive: Duration = .seconds(10), keepaliveTimeout: Duration = .seconds(5),
+        keepalive: Duration = .seconds(10), keepaliveTimeout: Duration = .seconds(5), tls: ClientTLS? = nil,
         _ body: (PrismClient) async throws -> Result
     ) async throws -> Result {
         let client = try PrismClient(
             server: server, namespace: namespace, callTimeout: callTimeout, keepalive: keepalive,
-            keepaliveTimeout: keepaliveTimeout)
+            keepaliveTimeout: keepaliveTimeout, tls: tls)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             defer { group.cancelAll() }

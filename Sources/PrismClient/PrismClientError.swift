@@ -1,5 +1,6 @@
 import GRPCCore
 import PrismAPI
+import PrismDurations
 
 /// Why a call failed, sorted the way a caller acts on it: the server could not be reached (retry,
 /// check the address), the server refused (fix the request), or the request was invalid before it left.
@@ -30,10 +31,10 @@ public enum PrismClientError: Error, Sendable, CustomStringConvertible {
         }
         let fromServer = rpcError.metadata[stringValues: "prism-error"].first(where: { _ in true }) != nil
         if !fromServer, rpcError.code == .unavailable {
-            return .unreachable(server: server, detail: rpcError.message)
+            return .unreachable(server: server, detail: TLSFailure.explanation(of: rpcError) ?? rpcError.message)
         }
         if !fromServer, rpcError.code == .deadlineExceeded, let deadline {
-            return .unreachable(server: server, detail: "no answer within \(DurationText.format(deadline))")
+            return .unreachable(server: server, detail: "no answer within \(deadline.written)")
         }
         return .rejected(code: rpcError.code, message: rpcError.message)
     }

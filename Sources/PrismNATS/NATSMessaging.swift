@@ -1,4 +1,5 @@
 import CNATS
+import PrismDurations
 import PrismRegistry
 import Synchronization
 
@@ -119,7 +120,7 @@ public final class NATSMessaging: MessagingSlot {
         }
         await waiter.wait(timeout: timeout)
         router.stopAwaiting(messages)
-        return waiter.results(timeoutError: "no ack within \(timeout)")
+        return waiter.results(timeoutError: "no ack within \(timeout.written)")
     }
 
     public func subscribe(to identities: [String]) async throws(RegistryError) -> MessageSubscription {

@@ -52,6 +52,7 @@ public final class PrismDaemon: Service, Sendable {
     /// cannot open or a port in use (``StartupError``).
     public func run() async throws {
         try configuration.validate()
+        let tls = try configuration.tls.map { settings throws(StartupError) in try ServerTLS(settings) }
         let namespaces = try await startNamespaces()
         let endpoint: HTTPEndpoint
         do {
@@ -62,23 +63,27 @@ public final class PrismDaemon: Service, Sendable {
         }
         let streams = StreamTracker()
         let observer = CallObserver(namespaces: namespaces, metrics: metrics, logger: logger)
-        let transport = Self.transport(configuration, metrics: metrics)
+        let transport = Self.transport(configuration, metrics: metrics, tls: tls, logger: logger)
         let registry = MulticastRegistryService(observer: observer, streams: streams)
         let server = GRPCServer(
             transport: transport,
-            services: [registry, FastEnumerate(service: registry), AdminService(observer: observer)])
+            services: Self.services(
+                registry: registry, observer: observer, streams: streams,
+                reflection: configuration.grpc.servesReflection(listeningOn: configuration.listen)))
         let httpPort = endpoint.localAddress?.port ?? configuration.http.port
-        let services: [any Service] = [
-            NamespacesService(namespaces: namespaces, logger: logger),
-            GRPCService(server: server, transport: transport, listen: configuration.listen, streams: streams) {
-                [configuration, onListening] port in
-                onListening(
-                    Addresses(
-                        grpc: HostAndPort(host: configuration.listen.host, port: port),
-                        http: HostAndPort(host: configuration.http.host, port: httpPort)))
-            },
-            HTTPService(endpoint: endpoint, endpoints: OperationalEndpoints(namespaces: namespaces, metrics: metrics)),
-        ]
+        let services: [any Service] =
+            [
+                NamespacesService(namespaces: namespaces, logger: logger),
+                GRPCService(server: server, transport: transport, listen: configuration.listen, streams: streams) {
+                    [configuration, onListening] port in
+                    onListening(
+                        Addresses(
+                            grpc: HostAndPort(host: configuration.listen.host, port: port),
+                            http: HostAndPort(host: configuration.http.host, port: httpPort)))
+                },
+                HTTPService(
+                    endpoint: endpoint, endpoints: OperationalEndpoints(namespaces: namespaces, metrics: metrics)),
+            ] + (tls.map { [TLSReloadService(tls: $0, logger: logger)] } ?? [])
         // A group of prismd's parts, in the order they stop in reverse: run as a service itself, it shuts
         // them down one by one when the group prismd runs in shuts down gracefully.
         var groupConfiguration = ServiceGroupConfiguration(
@@ -86,6 +91,32 @@ public final class PrismDaemon: Service, Sendable {
         // A stuck call must not keep a stopping prismd alive for ever.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+
+    /// The API, gRPC's health service and, when asked for, server reflection listing all of them.
+    private static func services(
+        registry: MulticastRegistryService, observer: CallObserver, streams: StreamTracker, reflection: Bool
+    ) -> [any RegistrableRPCService] {
+        let board = ServingStatusBoard(namespaces: observer.namespaces, stopping: streams)
+        var services: [any RegistrableRPCService] = [
+            registry, FastEnumerate(service: registry), AdminService(observer: observer),
+            HealthService(board: board, watchInterval: .seconds(1)),
+        ]
+        var names = [
+            Prism_Registry_V1_MulticastRegistry.descriptor, Prism_Registry_V1_Admin.descriptor,
+            Grpc_Health_V1_Health.descriptor,
+        ]
+        if reflection {
+            names += [
+                Grpc_Reflection_V1_ServerReflection.descriptor, Grpc_Reflection_V1alpha_ServerReflection.descriptor,
+            ]
+            let answers = ReflectionAnswers(index: .served, services: names.map(\.fullyQualifiedService))
+            services += [
+                ReflectionService(answers: answers, streams: streams),
+                ReflectionServiceV1Alpha(answers: answers, streams: streams),
+            ]
+        }
+        return services
     }
 
     private func startNamespaces() async throws -> NamespaceDirectory {
@@ -114,9 +145,10 @@ public final class PrismDaemon: Service, Sendable {
     }
 
     /// prismd's gRPC transport for a configuration: its listener, stream limit, keepalive and payload cap.
-    public static func transport(_ configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics())
-        -> GRPCTransport
-    {
+    public static func transport(
+        _ configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(), tls: ServerTLS? = nil,
+        logger: Logger = Logger(label: "prismd")
+    ) -> GRPCTransport {
         let settings = configuration.grpc
         var config = GRPCTransport.Config.defaults
         // An AckBatch of 10,000 acks may carry 4 KiB replies each: gRPC's default 4 MiB would refuse it whole.
@@ -133,9 +165,12 @@ public final class PrismDaemon: Service, Sendable {
         config.connection.keepalive.clientBehavior = .init(
             minPingIntervalWithoutCalls: minimumClientPingInterval, allowWithoutCalls: true)
         return GRPCTransport(
-            listenerFactory: FrontDoorListener(address: configuration.listen, settings: settings) { absorbed in
-                metrics.recordStreamReset(absorbed: absorbed)
-            },
+            listenerFactory: FrontDoorListener(
+                address: configuration.listen, settings: settings, tls: tls,
+                onReset: { absorbed in metrics.recordStreamReset(absorbed: absorbed) },
+                onProtocolMismatch: { [log = ThrottledLog(logger: logger)] reason, peer in
+                    log.notice(reason, peer: peer)
+                }),
             config: config)
     }
 

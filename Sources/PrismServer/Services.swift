@@ -3,6 +3,7 @@ import GRPCNIOTransportHTTP2
 import Logging
 import PrismAPI
 import ServiceLifecycle
+import UnixSignals
 
 /// Runs the namespaces' background work (sweepers, checkpoints); on shutdown, after the servers in
 /// front of them stopped, ends it and closes the namespaces.
@@ -77,6 +78,24 @@ struct HTTPService: Service {
             try await endpoint.serve { method, path in await endpoints.respond(method, path) }
         } onGracefulShutdown: {
             endpoint.close()
+        }
+    }
+}
+
+/// Reads the TLS certificate and key again on each SIGHUP, for certificates renewed in place
+/// (cert-manager, certbot). A failed reload keeps the files in use and says why.
+struct TLSReloadService: Service {
+    let tls: ServerTLS
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                try tls.reload()
+                logger.notice("TLS certificate reloaded", metadata: ["cert": "\(tls.settings.certificateFile)"])
+            } catch {
+                logger.error("TLS reload failed; the previous certificate stays in use: \(error)")
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PrismAPI
 import PrismClient
+import PrismDurations
 import Synchronization
 
 /// The simulator at scale against a real prismd: what a fleet of N devices costs both processes, whether
@@ -168,7 +169,9 @@ final class SimulatorProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while !done(status) {
             guard process.isRunning else { throw BenchError("prism-iot-sim exited (\(process.terminationStatus))") }
-            guard ContinuousClock.now < deadline else { throw BenchError("prism-iot-sim: not there after \(timeout)") }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError("prism-iot-sim: not there after \(timeout.written)")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
     }

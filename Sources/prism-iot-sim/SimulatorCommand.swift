@@ -4,6 +4,7 @@ import Foundation
 import PrismAPI
 import PrismClient
 import PrismCommandLine
+import PrismDurations
 import PrismSimulator
 
 @main
@@ -12,27 +13,42 @@ struct SimulatorCommand: AsyncParsableCommand {
         commandName: "prism-iot-sim",
         abstract: "Play a fleet of IoT devices against prismd: register, heartbeat, take commands, ack.",
         discussion: """
-            The fleet is the same for the same --devices and --seed: sensors (temperature, humidity, co2),
-            actuators (valve, relay) and gateways across buildings HQ, Lab and Plant, with metadata type,
+            The fleet is the same for the same --devices and --seed: sensors (temperature, humidity, co2), \
+            actuators (valve, relay) and gateways across buildings HQ, Lab and Plant, with metadata type, \
             kind, building, floor, firmware, battery, capabilities and last_reading.
-            Commands are JSON payloads: {"command": "read"}, {"command": "reboot"},
-            {"command": "update_firmware", "version": "2.1.0"}, {"command": "replace_battery"}.
-            Each device acks with a JSON reply, or with an error for what it cannot do.
+
+            Commands are JSON payloads: {"command": "read"}, {"command": "reboot"}, \
+            {"command": "update_firmware", "version": "2.1.0"}, {"command": "replace_battery"}. Each device \
+            acks with a JSON reply, or with an error for what it cannot do.
               prism-iot-sim --devices 200
-              prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack
-            Prints a status line every --status-every on stdout. Ctrl-C (or --duration) unregisters every
+              prism multicast --filter 'floor == 1' --payload '{"command":"read"}' --ack
+
+            Prints a status line every --status-every on stdout. Ctrl-C (or --duration) unregisters every \
             device and exits 0.
             """,
         version: PrismVersion.text)
 
     @Option(help: "How many devices.") var devices = 100
-    @Option(help: "prismd's gRPC address (default $PRISM_SERVER or 127.0.0.1:8980).") var server: String?
+    @Option(
+        help: ArgumentHelp(
+            "prismd's gRPC address (default: $PRISM_SERVER, the context's, or 127.0.0.1:8980).",
+            valueName: "host:port"))
+    var server: String?
+    @Option(
+        help: ArgumentHelp(
+            "The context whose server to use (default: $PRISM_CONTEXT, or the current context; see prism "
+                + "context). The fleet's namespace is --namespace's.",
+            valueName: "name"),
+        completion: ContextFile.nameCompletion)
+    var context: String?
     @Option(help: "The namespace the devices register in.") var namespace = "iot"
     @Option(
-        help: ArgumentHelp("How often each device heartbeats.", valueName: "duration"),
+        help: ArgumentHelp("How often each device heartbeats (default 5s).", valueName: "duration"),
         transform: DurationArgument.parse)
     var heartbeat: Duration = .seconds(5)
-    @Option(help: ArgumentHelp("Each device's TTL.", valueName: "duration"), transform: DurationArgument.parse)
+    @Option(
+        help: ArgumentHelp("Each device's TTL (default 15s).", valueName: "duration"), transform: DurationArgument.parse
+    )
     var ttl: Duration = .seconds(15)
     @Option(help: "Share of devices silent at any time (long enough to expire), 0 to 0.5.") var churn = 0.02
     @Option(
@@ -50,7 +66,8 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Stop after this long.", valueName: "duration"), transform: DurationArgument.parse)
     var duration: Duration?
     @Option(
-        name: .customLong("status-every"), help: ArgumentHelp("Status line interval.", valueName: "duration"),
+        name: .customLong("status-every"),
+        help: ArgumentHelp("Status line interval (default 5s).", valueName: "duration"),
         transform: DurationArgument.parse)
     var statusEvery: Duration = .seconds(5)
     @Option(help: "gRPC connections to prismd (default: one per 2,500 devices, at most 4).") var connections: Int?
@@ -64,8 +81,8 @@ struct SimulatorCommand: AsyncParsableCommand {
         guard heartbeat >= .milliseconds(100) else { throw ValidationError("--heartbeat must be at least 100ms") }
         guard heartbeat < ttl else {
             throw ValidationError(
-                "--heartbeat (\(DurationText.format(heartbeat))) must be shorter than --ttl "
-                    + "(\(DurationText.format(ttl))), or devices expire between heartbeats")
+                "--heartbeat (\(heartbeat.written)) must be shorter than --ttl "
+                    + "(\(ttl.written)), or devices expire between heartbeats")
         }
         guard (0...0.5).contains(churn) else { throw ValidationError("--churn must be 0 to 0.5") }
         guard statusEvery >= .milliseconds(250) else { throw ValidationError("--status-every must be at least 250ms") }
@@ -85,7 +102,14 @@ struct SimulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let server = self.server ?? ServerArgument.server
+        // The fleet's namespace is its own (iot by default): a context's is for people, not devices.
+        let server: String
+        do {
+            server = try ConnectionSettings.resolve(server: self.server, namespace: namespace, context: context).server
+        } catch {
+            printError("prism-iot-sim: \(error)")
+            throw ExitCode(2)
+        }
         let settings = SimulatorSettings(
             devices: devices, server: server, namespace: namespace, heartbeat: heartbeat, ttl: ttl, churn: churn,
             via: settingsVia,
@@ -130,7 +154,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             guard (try? await Task.sleep(for: .milliseconds(50))) != nil else { return }
         }
         let elapsed = ContinuousClock.now - started
-        printError("prism-iot-sim: all \(devices) devices registered in \(DurationText.format(elapsed))")
+        printError("prism-iot-sim: all \(devices) devices registered in \(elapsed.written)")
     }
 
     /// Prints the status line every `interval` until cancelled (nil), or until standard output's reader

@@ -1,4 +1,5 @@
 import PrismAPI
+import PrismDurations
 import UnixSignals
 
 /// Waits for SIGINT, SIGTERM or the end of `--duration`, so a stop runs the clean shutdown instead of
@@ -15,7 +16,7 @@ enum StopRequests {
             if let limit {
                 group.addTask {
                     try? await Task.sleep(for: limit)
-                    return "ran for \(DurationText.format(limit))"
+                    return "ran for \(limit.written)"
                 }
             }
             let reason = await group.next() ?? nil

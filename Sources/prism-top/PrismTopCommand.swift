@@ -11,25 +11,42 @@ struct PrismTopCommand: AsyncParsableCommand {
         commandName: "prism-top",
         abstract: "A live dashboard of a prismd: namespaces, identities and multicasts.",
         discussion: """
-            Interactive on a terminal (q quit, ? help, / filter, c columns, < > sort, r reverse, p pause,
-            Enter details or follow a namespace, 1 2 3 views). Batch mode when stdout is not a terminal, or
-            with --once or -n: plain text without escape codes (every view, or only --view's), or --output
-            json (one object per refresh). Exit codes: 0 ok, 1 --fail-on matched, 2 bad usage,
-            3 prismd unreachable.
+            Interactive on a terminal (q quit, ? help, / filter, c columns, < > sort, r reverse, p pause, \
+            Enter details or follow a namespace, 1 2 3 views).
+
+            Batch mode when stdout is not a terminal, or with --once or -n: plain text without escape codes \
+            (every view, or only --view's), or --output json (one object per refresh).
+
+            Exit codes: 0 ok, 1 --fail-on matched, 2 bad usage, 3 prismd unreachable.
             """,
         version: PrismVersion.text)
 
-    @Option(help: "prismd's gRPC address (or $PRISM_SERVER).")
-    var server = ServerArgument.server
+    @Option(
+        help: ArgumentHelp(
+            "prismd's gRPC address (default: $PRISM_SERVER, the context's, or 127.0.0.1:8980).",
+            valueName: "host:port"))
+    var server: String?
 
-    @Option(help: "The namespace whose identities and multicasts are followed (or $PRISM_NAMESPACE).")
-    var namespace = ServerArgument.namespace()
+    @Option(
+        help: ArgumentHelp(
+            "The namespace whose identities and multicasts are followed (default: $PRISM_NAMESPACE, the "
+                + "context's, or \"default\").",
+            valueName: "name"))
+    var namespace: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The context whose server and namespace to use (default: $PRISM_CONTEXT, or the current context; "
+                + "see prism context).",
+            valueName: "name"),
+        completion: ContextFile.nameCompletion)
+    var context: String?
 
     @Option(
         name: .customShort("d"),
         help: ArgumentHelp(
-            "Time between refreshes, at least 250ms: a duration as everywhere in Prism (2s, 500ms), or, as in "
-                + "top, a number of seconds (2, 0.5).",
+            "Time between refreshes, at least 250ms (default 1s): a duration as everywhere in Prism (2s, "
+                + "500ms), or, as in top, a number of seconds (2, 0.5).",
             valueName: "delay"),
         transform: Self.delay)
     var delay = 1.0
@@ -40,7 +57,7 @@ struct PrismTopCommand: AsyncParsableCommand {
         return try DurationArgument.parse(text) / .seconds(1)
     }
 
-    @Option(help: "The view to start in; in batch text, the only view printed.")
+    @Option(help: "The view to start in (default: patterns); in batch text, the only view printed.")
     var view: TopView?
 
     @Option(
@@ -90,17 +107,24 @@ struct PrismTopCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let settings: ConnectionSettings
+        do {
+            settings = try ConnectionSettings.resolve(server: server, namespace: namespace, context: context)
+        } catch {
+            printError("prism-top: \(error)")
+            throw ExitCode(2)
+        }
         do {
             // The Watch stream and the connection end cleanly on every way out, before the process exits.
-            try await SnapshotSource.with(server: server, namespace: namespace) { source in
-                try await run(with: source)
+            try await SnapshotSource.with(server: settings.server, namespace: settings.namespace) { source in
+                try await run(with: source, server: settings.server, namespace: settings.namespace)
             }
         } catch let error as PrismClientError {
             throw ValidationError(error.description)
         }
     }
 
-    private func run(with source: SnapshotSource) async throws {
+    private func run(with source: SnapshotSource, server: String, namespace: String) async throws {
         let plain = ascii || !CursesScreen.localeIsUTF8
         var state = TopState(
             server: server, namespace: namespace, interval: delay, now: Date().timeIntervalSince1970,

@@ -8,14 +8,16 @@ struct EnumerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enumerate", abstract: "List the identities a filter selects.",
         discussion: """
-            prism enumerate --filter 'type == "sensor" and floor >= 2' --sort battery --limit 20
+            prism enumerate --filter 'type == "sensor" and floor >= 2' --sort battery
             prism enumerate --all -o jsonl | jq -r .identity
-            Prints up to --limit identities (following pages as needed), or every one with --all. When more
+            prism enumerate -o wide --columns battery,location.floor --sort battery
+
+            Prints up to --limit identities (following pages as needed), or every one with --all. When more \
             are left, the table's last line and the JSON's next_cursor give the --cursor to go on with.
             """, aliases: ["ls"])
 
     @OptionGroup var filter: FilterArguments
-    @Option(help: "At most this many identities (default 100).") var limit = 100
+    @Option(help: "At most this many identities.") var limit = 100
     @Flag(help: "Every identity the filter selects, however many pages that takes.") var all = false
     @Option(help: ArgumentHelp("Go on from where an earlier listing stopped (its next_cursor).", valueName: "cursor"))
     var cursor: String?
@@ -23,14 +25,17 @@ struct EnumerateCommand: AsyncParsableCommand {
         String?
     @Flag(help: "Sort descending.") var desc = false
     @Flag(name: .customLong("no-metadata"), help: "Leave metadata out.") var noMetadata = false
+    @OptionGroup var columns: ColumnArguments
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        try columns.validate(format: client.format, noMetadata: noMetadata)
     }
 
     func run() async throws {
         let filterText = try filter.text()
+        let wide = try self.client.format == .wide ? columns.paths(sortedBy: noMetadata ? nil : sort) : []
         try await client.run { client in
             var options = EnumerateOptions(
                 filter: filterText, pageSize: 1000, sortBy: sort, descending: desc, includeMetadata: !noMetadata)
@@ -57,10 +62,11 @@ struct EnumerateCommand: AsyncParsableCommand {
                 switch self.client.format {
                 // One identity a line as they come: a listing of millions streams instead of piling up.
                 case .jsonl: page.identities.forEach { Output.printJSON(ToolJSON.identity($0)) }
-                case .json: identities += page.identities
-                case .table:
+                case .json, .yaml: identities += page.identities
+                case .table, .wide:
                     rows += page.identities.map {
-                        [$0.identity, Output.expiry($0), noMetadata ? "" : Output.metadata($0)]
+                        [$0.identity, Output.expiry($0)] + ColumnArguments.cells($0, wide)
+                            + [noMetadata ? "" : Output.metadata($0)]
                     }
                 }
             } while next != nil && (all || listed < limit)
@@ -70,10 +76,12 @@ struct EnumerateCommand: AsyncParsableCommand {
             }
             switch self.client.format {
             case .jsonl: return
-            case .json:
-                return Output.printJSON(ToolJSON.enumeration(identities, totalCount: total, nextCursor: next ?? ""))
-            case .table:
-                if !rows.isEmpty { Output.line(Output.table(["IDENTITY", "EXPIRES", "METADATA"], rows)) }
+            case .json, .yaml:
+                return self.client.printDocument(
+                    ToolJSON.enumeration(identities, totalCount: total, nextCursor: next ?? ""))
+            case .table, .wide:
+                let header = ["IDENTITY", "EXPIRES"] + wide.map(\.title) + ["METADATA"]
+                if !rows.isEmpty { Output.line(Output.table(header, rows)) }
                 let more = next.map { "; more with --cursor \($0) (or --all)" } ?? ""
                 Output.line("\(listed) of \(total) identities\(more)")
             }

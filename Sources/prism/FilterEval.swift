@@ -6,8 +6,8 @@ struct FilterEval: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a filter against one identity's metadata; prints true or false.",
         discussion: """
-            Example:
-              prism filter eval 'type == "sensor" and battery < 0.2' --metadata '{"type":"sensor","battery":0.1}'
+            prism filter eval 'battery < 0.2' --metadata '{"type": "sensor", "battery": 0.1}'
+
             An invalid filter or metadata prints the error to stderr and exits with status 2.
             """
     )

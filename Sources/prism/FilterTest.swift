@@ -7,13 +7,13 @@ struct FilterTest: ParsableCommand {
         commandName: "test",
         abstract: "Run filter test files and print 'N passed, M failed'.",
         discussion: """
-            Each PATH is a test file or a directory searched recursively for *.test files.
-            The format (cases of FILTER => true | false | error: TEXT, with @metadata, @id and
-            @limits directives) is described in filters/README.md. Exits 1 when a case fails.
+            Each PATH is a test file or a directory searched recursively for *.test files. The format \
+            (cases of FILTER => true | false | error: TEXT, with @metadata, @id and @limits directives) is \
+            described in filters/README.md. Exits 1 when a case fails.
             """
     )
 
-    @Argument(help: "Test files or directories.")
+    @Argument(help: "Test files or directories.", completion: .file())
     var paths: [String]
 
     @Flag(name: .shortAndLong, help: "Print every case, not only failures.")

@@ -6,8 +6,10 @@ import PrismCommandLine
 struct RegisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "register", abstract: "Register an identity with metadata and a TTL.",
+        usage: "prism register <identity> [--meta <key=value> ...] [<options>]",
         discussion: """
-            prism register sensor-1 --meta type=sensor --meta floor=1 --meta location.building=HQ --ttl 30s
+            prism register sensor-1 --meta type=sensor --meta location.floor=1 --ttl 30s
+
             Without --replace, registering an identity that exists is refused (ALREADY_EXISTS).
             """)
 
@@ -32,7 +34,7 @@ struct RegisterCommand: AsyncParsableCommand {
                     code: .alreadyExists,
                     message: "identity '\(identity)' is already registered; add --replace to overwrite it")
             }
-            if self.client.printsJSON { return Output.printJSON(ToolJSON.registration(response)) }
+            if self.client.printsDocuments { return self.client.printDocument(ToolJSON.registration(response)) }
             Output.line(
                 "\(response.replaced ? "replaced" : "registered") \(identity), expires \(Output.expiry(response.identity))"
             )
@@ -42,7 +44,8 @@ struct RegisterCommand: AsyncParsableCommand {
 
 struct HeartbeatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "heartbeat", abstract: "Renew an identity's TTL, optionally patching its metadata.")
+        commandName: "heartbeat", abstract: "Renew an identity's TTL, optionally patching its metadata.",
+        usage: "prism heartbeat <identity> [--ttl <duration>] [<options>]")
 
     @Argument var identity: String
     @Option(
@@ -57,7 +60,7 @@ struct HeartbeatCommand: AsyncParsableCommand {
         try await client.run { client in
             let identity = try await client.heartbeat(
                 self.identity, ttl: ttl, metadataPatch: patch.isEmpty ? nil : patch)
-            if self.client.printsJSON { return Output.printJSON(ToolJSON.identity(identity)) }
+            if self.client.printsDocuments { return self.client.printDocument(ToolJSON.identity(identity)) }
             Output.line("renewed \(identity.identity), expires \(Output.expiry(identity))")
         }
     }
@@ -66,6 +69,7 @@ struct HeartbeatCommand: AsyncParsableCommand {
 struct UnregisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unregister", abstract: "Remove an identity (succeeds when it is absent too).",
+        usage: "prism unregister <identity> [<options>]",
         aliases: ["rm"])
 
     @Argument var identity: String
@@ -74,8 +78,8 @@ struct UnregisterCommand: AsyncParsableCommand {
     func run() async throws {
         try await client.run { client in
             let removed = try await client.unregister(identity)
-            if self.client.printsJSON {
-                return Output.printJSON(ToolJSON.removal(identity: identity, removed: removed))
+            if self.client.printsDocuments {
+                return self.client.printDocument(ToolJSON.removal(identity: identity, removed: removed))
             }
             Output.line(removed ? "unregistered \(identity)" : "\(identity) was not registered")
         }
@@ -83,15 +87,33 @@ struct UnregisterCommand: AsyncParsableCommand {
 }
 
 struct GetCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one identity.")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Show one identity.", usage: "prism get <identity> [<options>]",
+        discussion: "prism get sensor-1 -o wide --columns battery,location.floor")
 
     @Argument var identity: String
+    @OptionGroup var columns: ColumnArguments
     @OptionGroup var client: ClientOptions
 
+    func validate() throws {
+        try columns.validate(format: client.format, noMetadata: false)
+    }
+
     func run() async throws {
+        let wide = try self.client.format == .wide ? columns.paths() : []
         try await client.run { client in
             let identity = try await client.get(self.identity)
-            if self.client.printsJSON { return Output.printJSON(ToolJSON.identity(identity)) }
+            if self.client.printsDocuments { return self.client.printDocument(ToolJSON.identity(identity)) }
+            // Wide is enumerate's table for one identity, so that its columns line up with a listing's.
+            if self.client.format == .wide {
+                return Output.line(
+                    Output.table(
+                        ["IDENTITY", "EXPIRES"] + wide.map(\.title) + ["METADATA"],
+                        [
+                            [identity.identity, Output.expiry(identity)] + ColumnArguments.cells(identity, wide)
+                                + [Output.metadata(identity)]
+                        ]))
+            }
             Output.line(
                 Output.table(
                     ["identity", identity.identity],

@@ -9,11 +9,12 @@ struct MulticastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "multicast", abstract: "Send a message to every identity a filter selects.",
         discussion: """
-            prism multicast --filter 'type == "sensor" and floor == 1' --payload '{"command":"read"}' --ack --ack-timeout 2s
+            prism multicast --filter 'floor == 1' --payload '{"command":"read"}' --ack
             jq -c . command.json | prism multicast --all --payload - --ack
-            Prints targets=N delivered=N failed=N timeout=N pending=N latency=... id=..., then the targets
-            that did not get the message, grouped by status and error (with --show delivered, also those
-            that did, with their replies). Exits 1 when any target was not delivered.
+
+            Prints targets=N delivered=N failed=N timeout=N pending=N latency=... id=..., then the targets \
+            that did not get the message, grouped by status and error (with --show delivered or -o wide, \
+            also those that did, with their replies). Exits 1 when any target was not delivered.
             """)
 
     @OptionGroup var filter: FilterArguments
@@ -76,7 +77,7 @@ struct MulticastCommand: AsyncParsableCommand {
                     filter: filterText, all: all, payload: body, contentType: mediaType, ack: ack,
                     ackTimeout: ackTimeout, maxTargets: maxTargets, dryRun: dryRun))
             undelivered = !dryRun && response.deliveredCount < response.targetCount
-            if self.client.printsJSON { return Output.printJSON(ToolJSON.multicast(response)) }
+            if self.client.printsDocuments { return self.client.printDocument(ToolJSON.multicast(response)) }
             Output.line(
                 "targets=\(response.targetCount) delivered=\(response.deliveredCount) failed=\(response.failedCount) "
                     + "timeout=\(response.timeoutCount) pending=\(response.pendingCount) "
@@ -86,7 +87,7 @@ struct MulticastCommand: AsyncParsableCommand {
                 return try await printSample(of: response.targetCount, filter: filterText, client: client)
             }
             printGroups(response.statuses.filter { $0.status != .delivered })
-            if show == .delivered {
+            if show == .delivered || self.client.format == .wide {
                 let rows = response.statuses.filter { $0.status == .delivered }.map {
                     [$0.identity, String(decoding: $0.reply, as: UTF8.self)]
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import PrismAPI
 import PrismCommandLine
+import PrismDurations
 import PrismFilter
 import SwiftProtobuf
 
@@ -33,8 +34,7 @@ enum Output {
         guard identity.hasExpiresAt else { return "never" }
         let milliseconds = identity.expiresAt.unixMilliseconds - Int64(now.timeIntervalSince1970 * 1000)
         guard milliseconds > 0 else { return "expired" }
-        return "in "
-            + DurationText.format(.milliseconds(milliseconds < 1000 ? milliseconds : milliseconds / 1000 * 1000))
+        return "in " + Duration.milliseconds(milliseconds < 1000 ? milliseconds : milliseconds / 1000 * 1000).written
     }
 
     static func metadata(_ identity: Prism_Registry_V1_Identity) -> String {

@@ -8,9 +8,11 @@ struct SubscribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subscribe",
         abstract: "Print the messages multicast to identities (as a device would receive them).",
+        usage: "prism subscribe <identity> ... [--ack] [<options>]",
         discussion: """
             prism subscribe sensor-1 --ack
-            Prints "subscribed to ..." on stderr once prismd delivers to this subscriber, then one line per
+
+            Prints "subscribed to ..." on stderr once prismd delivers to this subscriber, then one line per \
             message: identity, message id, payload. Runs until interrupted or the server ends the stream.
             """)
 
@@ -25,7 +27,7 @@ struct SubscribeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Acknowledge with this answer (the sender sees it in its report).", valueName: "text"))
     var reply: String?
     @Option(help: "Exit after this many messages.") var count: Int?
-    @Flag(help: "With -o json or jsonl, payloads in base64 (by default they are text when they are UTF-8).")
+    @Flag(help: "With -o json, jsonl or yaml, payloads in base64 (by default they are text when they are UTF-8).")
     var base64 = false
     @OptionGroup var client: ClientOptions
 
@@ -39,8 +41,8 @@ struct SubscribeCommand: AsyncParsableCommand {
                 printError("subscribed to \(identities.joined(separator: ", "))")
                 var received = 0
                 for try await message in messages {
-                    if self.client.printsJSON {
-                        Output.printJSON(ToolJSON.message(message, base64: base64))
+                    if self.client.printsDocuments {
+                        self.client.printDocument(ToolJSON.message(message, base64: base64), streamed: true)
                     } else {
                         let payload = String(decoding: message.payload, as: UTF8.self)
                         Output.line("\(message.identity)  \(message.messageID)  \(payload)")
@@ -66,8 +68,10 @@ struct SubscribeCommand: AsyncParsableCommand {
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch", abstract: "Print the namespace's events as they happen.",
+        usage: "prism watch [--filter <expr>] [--from-revision <revision>] [<options>]",
         discussion: """
             prism watch --filter 'type == "sensor"'
+
             One line per event: revision, kind, identity (or the multicast summary).
             """)
 
@@ -83,11 +87,11 @@ struct WatchCommand: AsyncParsableCommand {
         let filterText = try filter.text()
         try await client.run { client in
             try await client.watch(filter: filterText, startRevision: fromRevision) { events in
-                printError("watching namespace \(self.client.namespace)")
+                printError("watching namespace \(client.namespace)")
                 var received = 0
                 for try await event in events {
-                    if self.client.printsJSON {
-                        Output.printJSON(ToolJSON.event(event))
+                    if self.client.printsDocuments {
+                        self.client.printDocument(ToolJSON.event(event), streamed: true)
                     } else {
                         Output.line(Output.eventLine(event))
                     }
@@ -113,7 +117,8 @@ extension Output {
 
 struct PatternsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "patterns", abstract: "List the server's namespaces with their backends and health.")
+        commandName: "patterns", abstract: "List the server's namespaces with their backends and health.",
+        usage: "prism patterns [-n <namespace>] [<options>]")
 
     @OptionGroup var client: ClientOptions
 
@@ -121,16 +126,17 @@ struct PatternsCommand: AsyncParsableCommand {
         try await client.run { client in
             // With --namespace, that namespace alone (NOT_FOUND when the server has none of that name).
             let patterns = try await client.listPatterns().filter {
-                !self.client.namespaceWasGiven || $0.namespace == self.client.namespace
+                !self.client.namespaceWasGiven || $0.namespace == client.namespace
             }
             if self.client.namespaceWasGiven, patterns.isEmpty {
                 throw PrismClientError.rejected(
-                    code: .notFound, message: "no namespace '\(self.client.namespace)' on \(self.client.server)")
+                    code: .notFound, message: "no namespace '\(client.namespace)' on \(client.server)")
             }
             switch self.client.format {
-            case .json: return Output.printJSON(.object(["patterns": .array(patterns.map(ToolJSON.pattern))]))
+            case .json, .yaml:
+                return self.client.printDocument(.object(["patterns": .array(patterns.map(ToolJSON.pattern))]))
             case .jsonl: return patterns.forEach { Output.printJSON(ToolJSON.pattern($0)) }
-            case .table: break
+            case .table, .wide: break
             }
             let rows = patterns.map { pattern in
                 [

@@ -10,17 +10,19 @@ struct Prismd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prismd",
         abstract: "Prism's multicast registry server: gRPC API, /metrics, /healthz, /readyz.",
+        usage: "prismd [--config <file>] [<options>]",
         discussion: """
-            Without --config it runs the embedded default: namespace "default", registry sqlite in
-            --data-dir (./.prism), messaging inproc. Flags override the config file's values. Each flag
-            can also come from the environment: PRISM_CONFIG, PRISM_LISTEN, PRISM_HTTP, PRISM_DATA_DIR,
+            Without --config it runs the embedded default: namespace "default", registry sqlite in \
+            --data-dir (./.prism), messaging inproc. Flags override the config file's values. Each flag can \
+            also come from the environment: PRISM_CONFIG, PRISM_LISTEN, PRISM_HTTP, PRISM_DATA_DIR, \
             PRISM_LOG_LEVEL (a flag given on the command line wins).
+
             SIGINT or SIGTERM shut down gracefully: streams end, calls in flight finish, databases close.
             """,
         version: PrismVersion.text
     )
 
-    @Option(name: .long, help: ArgumentHelp("YAML config file.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("YAML config file.", valueName: "file"), completion: .file())
     var config: String?
 
     @Option(

@@ -28,9 +28,7 @@ final class BackgroundProcess: Sendable {
             executable.contains("/")
             ? URL(fileURLWithPath: executable) : PrismProcess.productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        process.environment = PrismProcess.environment(environment)
         if let directory { process.currentDirectoryURL = directory }
         let standardOutput = Pipe()
         let standardError = Pipe()

@@ -1,6 +1,7 @@
 import Foundation
 import PrismClient
 import Testing
+import Yams
 
 /// The command-line tools as scripts use them: in pipes, against servers that are not there.
 @Suite("prism, prism-top and prism-iot-sim in scripts (real processes)", .serialized)
@@ -261,6 +262,116 @@ struct CommandLineEndToEndTests {
             """#, server: prismd.grpc)
         #expect(piped.standardOutput.contains(#""content_type":"application/json""#), "\(piped.standardOutput)")
         #expect(piped.standardOutput.contains(#""payload":"{\"command\":\"read\"}\n""#), "\(piped.standardOutput)")
+    }
+
+    @Test("-o wide shows --columns and the --sort field as columns, strings bare; multicast's lists the delivered")
+    func wideOutput() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        #expect(
+            try await prismd.prism([
+                "register", "w-1", "--meta", "battery=0.8", "--meta", "location.floor=2", "--meta", "type=sensor",
+                "--meta", "label=007",
+            ]).status == 0)
+        #expect(
+            try await prismd.prism(["register", "w-2", "--meta", "battery=0.2", "--meta", "type=valve"]).status == 0)
+        let wide = try await prismd.prism([
+            "enumerate", "-o", "wide", "--columns", "battery,location.floor", "--columns", "label", "--sort", "type",
+        ])
+        #expect(wide.status == 0, "\(wide.standardError)")
+        let rows = wide.standardOutput.split(separator: "\n").map(Self.cells)
+        #expect(rows.first == ["IDENTITY", "EXPIRES", "BATTERY", "LOCATION.FLOOR", "LABEL", "TYPE", "METADATA"])
+        #expect(
+            rows.dropFirst().first?.dropFirst(2).prefix(4) == ["0.8", "2", "007", "sensor"], "\(wide.standardOutput)")
+        #expect(
+            rows.dropFirst(2).first?.dropFirst(2).prefix(4) == ["0.2", "-", "-", "valve"], "\(wide.standardOutput)")
+        let got = try await prismd.prism(["get", "w-1", "-o", "wide", "--columns", "label"])
+        #expect(got.standardOutput.split(separator: "\n").map(Self.cells).last?.dropFirst(2).first == "007")
+        let notWide = try await prismd.prism(["enumerate", "--columns", "battery"])
+        #expect(notWide.status == 2)
+        #expect(notWide.standardError.contains("--columns needs -o wide"), "\(notWide.standardError)")
+        let badPath = try await prismd.prism(["enumerate", "-o", "wide", "--columns", "a b"])
+        #expect(badPath.status == 2)
+        #expect(badPath.standardError.contains("invalid column 'a b'"), "\(badPath.standardError)")
+        let multicast = try await Self.bash(
+            #"""
+            "$BIN/prism" subscribe w-1 --ack --reply pong --count 1 --server "$SERVER" > /dev/null 2>&1 &
+            sleep 1
+            "$BIN/prism" multicast --filter 'type == "sensor"' --payload ping --ack -o wide --server "$SERVER"
+            wait
+            """#, server: prismd.grpc)
+        let delivered = multicast.standardOutput.split(separator: "\n").map(Self.cells)
+        #expect(delivered.contains(["DELIVERED", "REPLY"]), "\(multicast.standardOutput)\(multicast.standardError)")
+        #expect(delivered.contains(["w-1", "pong"]), "\(multicast.standardOutput)")
+    }
+
+    @Test("-o yaml is -o json's document in YAML, for single documents and streams alike")
+    func yamlOutput() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        for (name, label) in [("y-1", "007"), ("y-2", "true"), ("y-3", "2026-12-02")] {
+            #expect(
+                try await prismd.prism(["register", name, "--meta", "label:=\"\(label)\"", "--meta", "n=1.5"]).status
+                    == 0)
+        }
+        for command in [
+            ["enumerate", "--all"], ["get", "y-1"], ["patterns"], ["multicast", "--all", "--payload", "x"],
+        ] {
+            let json = try await prismd.prism(command + ["-o", "json"])
+            let yaml = try await prismd.prism(command + ["-o", "yaml"])
+            #expect(yaml.standardError.isEmpty, "\(command): \(yaml.standardError)")
+            let fromYAML = try #require(try Yams.load(yaml: yaml.standardOutput), "\(command)")
+            let fromJSON = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8))
+            #expect(
+                try Self.canonical(Self.withoutRunDetails(fromYAML))
+                    == Self.canonical(Self.withoutRunDetails(fromJSON)),
+                "\(command): \(yaml.standardOutput)")
+        }
+        let watched = try await prismd.prism(["watch", "--from-revision", "1", "--count", "2", "-o", "yaml"])
+        let documents = try Yams.load_all(yaml: watched.standardOutput).map { $0 }
+        #expect(documents.count == 2, "\(watched.standardOutput)")
+    }
+
+    @Test("durations are echoed as written: a 1d TTL over a 1h maximum says 1d and 1h, not seconds")
+    func durationsAsWritten() async throws {
+        let prismd = try await Prismd.start(
+            config: FrontDoorEndToEndTests.memoryConfig.replacingOccurrences(
+                of: "  - name: default\n", with: "  - name: default\n    max_ttl: 1h\n"))
+        defer { prismd.process.signal(SIGKILL) }
+        let refused = try await prismd.prism(["register", "d-1", "--ttl", "1d"])
+        #expect(refused.status == 2)
+        #expect(
+            refused.standardError.contains("ttl 1d is above namespace 'default''s maximum of 1h"),
+            "\(refused.standardError)")
+        // A subscriber that never acknowledges: the report's TIMEOUT group says how long it waited.
+        let report = try await Self.bash(
+            #"""
+            "$BIN/prism" register d-2 --server "$SERVER" > /dev/null
+            "$BIN/prism" subscribe d-2 --count 1 --server "$SERVER" > /dev/null 2>&1 &
+            sleep 1
+            "$BIN/prism" multicast --all --payload x --ack --ack-timeout 1500ms --server "$SERVER"
+            wait
+            """#, server: prismd.grpc)
+        #expect(report.standardOutput.contains("no ack within 1500ms"), "\(report.standardOutput)")
+    }
+
+    /// A table row's cells: the columns are two spaces or more apart, and no cell holds two spaces.
+    static func cells(_ line: Substring) -> [String] {
+        line.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// JSON text with sorted keys, so that two documents compare by content.
+    static func canonical(_ object: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// The document without what differs between two runs of the same command: a multicast's id and latency.
+    static func withoutRunDetails(_ object: Any) -> Any {
+        if let dictionary = object as? [String: Any] {
+            return dictionary.filter { $0.key != "latency_ms" && $0.key != "multicast_id" }.mapValues(withoutRunDetails)
+        }
+        if let array = object as? [Any] { return array.map(withoutRunDetails) }
+        return object
     }
 
     @Test("--version names the release and the git commit, in every tool")

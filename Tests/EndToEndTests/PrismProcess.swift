@@ -21,6 +21,14 @@ struct PrismProcess {
         return Bundle.main.bundleURL
     }()
 
+    /// This process's environment with `extra`. The tools read the contexts file, so the tester's own
+    /// (`~/.config/prism/config.yaml`) is replaced by one that is not there, unless `extra` names one.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        let noContexts = FileManager.default.temporaryDirectory.appendingPathComponent("prism-tests-no-contexts.yaml")
+        return ProcessInfo.processInfo.environment.merging(["PRISM_CLIENT_CONFIG": noContexts.path]) { $1 }
+            .merging(extra) { $1 }
+    }
+
     static func run(_ arguments: [String], executable: String = "prism", environment: [String: String] = [:])
         async throws -> Outcome
     {
@@ -54,9 +62,7 @@ struct PrismProcess {
         let process = Process()
         process.executableURL = executableURL
         process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        process.environment = Self.environment(environment)
         guard captureOutput else {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

@@ -30,14 +30,6 @@ struct DurationTextTests {
         }
     }
 
-    @Test("formatting is exact and short")
-    func format() {
-        #expect(DurationText.format(.seconds(3600)) == "1h")
-        #expect(DurationText.format(.seconds(90)) == "1m30s")
-        #expect(DurationText.format(.milliseconds(250)) == "250ms")
-        #expect(DurationText.format(.zero) == "0s")
-    }
-
     @Test("protobuf durations and timestamps round-trip")
     func protobuf() {
         let duration = Google_Protobuf_Duration(duration: .milliseconds(1500))

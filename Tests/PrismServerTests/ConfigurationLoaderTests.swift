@@ -18,6 +18,8 @@ struct ConfigurationLoaderTests {
               stream_resets_per_second: 50
               keepalive: 15s
               keepalive_timeout: 5s
+              reflection: false
+            tls: { cert: /etc/prism/server.pem, key: /etc/prism/server-key.pem, client_ca: /etc/prism/ca.pem }
             namespaces:
               - name: iot
                 pattern: multicast-registry
@@ -46,7 +48,12 @@ struct ConfigurationLoaderTests {
             configuration.grpc
                 == FrontDoorSettings(
                     maxConcurrentStreams: 2000, streamResetsPerSecond: 50, keepalive: .seconds(15),
-                    keepaliveTimeout: .seconds(5)))
+                    keepaliveTimeout: .seconds(5), reflection: false))
+        #expect(
+            configuration.tls
+                == TLSSettings(
+                    certificateFile: "/etc/prism/server.pem", keyFile: "/etc/prism/server-key.pem",
+                    clientCAFile: "/etc/prism/ca.pem"))
         #expect(configuration.namespaces.count == 3)
         #expect(
             configuration.namespaces[2].registry
@@ -121,6 +128,18 @@ struct ConfigurationLoaderTests {
                 "prism.yaml:1: grpc.keepalive: must be at least 1s"
             ),
             (
+                "tls: { cert: /etc/prism/server.pem }\nnamespaces: []\n",
+                "prism.yaml:1: tls: missing 'key' (the PEM private key of 'cert')"
+            ),
+            (
+                "tls: { cert: a.pem, key: b.pem, ca: c.pem }\nnamespaces: []\n",
+                "prism.yaml:1: tls.ca: unknown key 'ca'"
+            ),
+            (
+                "grpc: { reflection: yes }\nnamespaces: []\n",
+                "prism.yaml:1: grpc.reflection: expected true or false"
+            ),
+            (
                 "grpc: { max_streams: 10 }\nnamespaces: []\n",
                 "prism.yaml:1: grpc.max_streams: unknown key 'max_streams'"
             ),
@@ -134,6 +153,19 @@ struct ConfigurationLoaderTests {
             if !matches { Issue.record("got: \(description)") }
             return matches
         }
+    }
+
+    @Test(
+        "reflection is served by default on loopback listeners only",
+        arguments: [
+            ("127.0.0.1:8980", true), ("127.9.9.9:1", true), ("localhost:8980", true), ("[::1]:8980", true),
+            ("0.0.0.0:8980", false), ("10.0.0.5:8980", false), ("[::]:8980", false), ("prism.example:8980", false),
+        ])
+    func reflectionDefault(listen: String, served: Bool) throws {
+        let address = try #require(HostAndPort(listen))
+        #expect(FrontDoorSettings().servesReflection(listeningOn: address) == served)
+        #expect(FrontDoorSettings(reflection: true).servesReflection(listeningOn: address))
+        #expect(!FrontDoorSettings(reflection: false).servesReflection(listeningOn: address))
     }
 
     @Test(

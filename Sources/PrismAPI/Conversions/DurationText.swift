@@ -3,6 +3,7 @@ import Foundation
 /// Durations as people type them in config files and on the command line: `500ms`, `30s`, `5m`, `1h`,
 /// or a sum such as `1m30s`. A bare `0` is zero; any other number needs a unit, because "30" could mean
 /// seconds or milliseconds and guessing wrong silently changes a TTL by a factor of 1000.
+/// `Duration.written` (PrismDurations) writes them the way this reads them.
 public enum DurationText {
     public struct ParseError: Error, Sendable, CustomStringConvertible {
         public var text: String
@@ -44,20 +45,6 @@ public enum DurationText {
             total = sum
         }
         return .milliseconds(total)
-    }
-
-    /// The shortest exact rendering: `1h`, `1m30s`, `250ms`.
-    public static func format(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        var milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        if milliseconds == 0 { return "0s" }
-        var text = milliseconds < 0 ? "-" : ""
-        milliseconds = abs(milliseconds)
-        for (unit, size) in unitMilliseconds.reversed() where milliseconds >= size {
-            text += "\(milliseconds / size)\(unit)"
-            milliseconds %= size
-        }
-        return text
     }
 }
 

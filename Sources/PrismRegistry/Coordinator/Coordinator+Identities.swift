@@ -1,3 +1,4 @@
+import PrismDurations
 import PrismFilter
 
 extension Coordinator {
@@ -94,13 +95,14 @@ extension Coordinator {
     /// The expiry for a requested TTL under the namespace's policy.
     func expiry(for ttl: Duration?, now: Timestamp) throws(RegistryError) -> Timestamp? {
         if let ttl, ttl < .zero {
-            throw RegistryError(.invalidArgument, "ttl must not be negative, got \(ttl)")
+            throw RegistryError(.invalidArgument, "ttl must not be negative, got \(ttl.written)")
         }
         let effective = (ttl == nil || ttl == .zero) ? settings.defaultTTL : ttl
         guard let effective else { return nil }
         if let maxTTL = settings.maxTTL, effective > maxTTL {
             throw RegistryError(
-                .invalidArgument, "ttl \(effective) is above namespace '\(name)''s maximum of \(maxTTL)")
+                .invalidArgument, "ttl \(effective.written) is above namespace '\(name)''s maximum of \(maxTTL.written)"
+            )
         }
         guard effective.wholeMilliseconds > 0 else {
             throw RegistryError(.invalidArgument, "ttl \(effective) is below one millisecond")

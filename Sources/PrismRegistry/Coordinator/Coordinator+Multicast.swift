@@ -1,3 +1,4 @@
+import PrismDurations
 import PrismFilter
 
 /// A multicast as the API asks for it.
@@ -68,7 +69,7 @@ extension Coordinator {
             throw RegistryError(.invalidArgument, "max_targets must not be negative")
         }
         if request.delivery == .ack, request.ackTimeout <= .zero {
-            throw RegistryError(.invalidArgument, "ack timeout must be positive, got \(request.ackTimeout)")
+            throw RegistryError(.invalidArgument, "ack timeout must be positive, got \(request.ackTimeout.written)")
         }
         let now = clock.now()
         let selector = request.all && filter == nil ? nil : filter

@@ -1,3 +1,4 @@
+import PrismDurations
 import Synchronization
 
 /// The in-process messaging slot: subscribers are streams in this process (prismd's Subscribe calls).
@@ -51,7 +52,7 @@ public final class InProcessMessaging: MessagingSlot {
                 state.pending[message.messageID] = nil
             }
         }
-        return waiter.results(timeoutError: "no ack within \(timeout)")
+        return waiter.results(timeoutError: "no ack within \(timeout.written)")
     }
 
     public func subscribe(to identities: [String]) async throws(RegistryError) -> MessageSubscription {

@@ -58,6 +58,15 @@ struct ConfigNode {
         return value
     }
 
+    /// YAML's `true` or `false` (yes/no/on/off are refused: they are the YAML 1.1 trap).
+    func boolean() throws(ConfigurationError) -> Bool {
+        switch node.scalar?.string {
+        case "true": true
+        case "false": false
+        default: throw error("expected true or false")
+        }
+    }
+
     /// `30s`, `5m`, `1h`, `500ms`; zero or `none` means "no duration" when `allowsNone`.
     func duration(allowsNone: Bool) throws(ConfigurationError) -> Duration? {
         let text = try string()

@@ -45,7 +45,7 @@ public enum ConfigurationLoader {
         }
         guard let document else { throw ConfigurationError(file: file, keyPath: "", reason: "the file is empty") }
         let root = try ConfigNode(node: document, keyPath: "", file: file)
-            .mapping(allowed: ["listen", "http", "data_dir", "log_level", "grpc", "namespaces"])
+            .mapping(allowed: ["listen", "http", "data_dir", "log_level", "grpc", "tls", "namespaces"])
         var configuration = ServerConfiguration(namespaces: [])
         if let listen = root["listen"] { configuration.listen = try listen.hostAndPort() }
         if let http = root["http"] { configuration.http = try http.hostAndPort() }
@@ -58,6 +58,7 @@ public enum ConfigurationLoader {
             configuration.logLevel = parsed
         }
         if let grpc = root["grpc"] { configuration.grpc = try parseFrontDoor(grpc) }
+        if let tls = root["tls"] { configuration.tls = try parseTLS(tls) }
         guard let namespacesNode = root["namespaces"] else {
             throw ConfigurationError(
                 file: file, line: document.mark?.line, keyPath: "namespaces",
@@ -87,16 +88,28 @@ public enum ConfigurationLoader {
 
     private static func parseFrontDoor(_ node: ConfigNode) throws(ConfigurationError) -> FrontDoorSettings {
         let entries = try node.mapping(allowed: [
-            "max_concurrent_streams", "stream_resets_per_second", "keepalive", "keepalive_timeout",
+            "max_concurrent_streams", "stream_resets_per_second", "keepalive", "keepalive_timeout", "reflection",
         ])
         var settings = FrontDoorSettings()
         if let node = entries["max_concurrent_streams"] { settings.maxConcurrentStreams = try node.integer() }
         if let node = entries["stream_resets_per_second"] { settings.streamResetsPerSecond = try node.integer() }
+        if let node = entries["reflection"] { settings.reflection = try node.boolean() }
         for (key, path) in [("keepalive", \FrontDoorSettings.keepalive), ("keepalive_timeout", \.keepaliveTimeout)] {
             guard let node = entries[key] else { continue }
             settings[keyPath: path] = try node.duration(allowsNone: false) ?? settings[keyPath: path]
         }
         return settings
+    }
+
+    private static func parseTLS(_ node: ConfigNode) throws(ConfigurationError) -> TLSSettings {
+        let entries = try node.mapping(allowed: ["cert", "key", "client_ca"])
+        guard let certificate = entries["cert"] else {
+            throw node.error("missing 'cert' (the server's PEM certificate)")
+        }
+        guard let key = entries["key"] else { throw node.error("missing 'key' (the PEM private key of 'cert')") }
+        return TLSSettings(
+            certificateFile: try certificate.string(), keyFile: try key.string(),
+            clientCAFile: try entries["client_ca"]?.string())
     }
 
     private static func parseNamespace(_ node: ConfigNode) throws(ConfigurationError) -> NamespaceConfiguration {

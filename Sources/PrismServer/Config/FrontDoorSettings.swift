@@ -1,3 +1,5 @@
+import PrismAPI
+
 /// How prismd's gRPC port treats its clients' connections (the `grpc:` section of the config).
 ///
 /// ```yaml
@@ -6,6 +8,7 @@
 ///   stream_resets_per_second: 500   # client cancellations per connection that cost nothing
 ///   keepalive: 30s                  # ping an idle connection after this long...
 ///   keepalive_timeout: 10s          # ...and close it if the ping is not answered within this
+///   reflection: true                # serve grpc.reflection (default: only on a loopback listener)
 /// ```
 public struct FrontDoorSettings: Sendable, Equatable {
     /// Streams one connection may have open at once. Advertised in the server's SETTINGS frame, so
@@ -18,17 +21,26 @@ public struct FrontDoorSettings: Sendable, Equatable {
     /// within this plus ``keepaliveTimeout``, and its streams and subscriptions end.
     public var keepalive: Duration
     public var keepaliveTimeout: Duration
+    /// Whether to serve gRPC server reflection (grpcurl, evans, Postman): `nil` serves it on a loopback
+    /// listener only, since it hands the whole API's schema to anyone who can connect.
+    public var reflection: Bool?
 
     public static let maxConcurrentStreamsRange = 1...100_000
     public static let streamResetsPerSecondRange = 1...1_000_000
 
     public init(
         maxConcurrentStreams: Int = 1000, streamResetsPerSecond: Int = 500, keepalive: Duration = .seconds(30),
-        keepaliveTimeout: Duration = .seconds(10)
+        keepaliveTimeout: Duration = .seconds(10), reflection: Bool? = nil
     ) {
         self.maxConcurrentStreams = maxConcurrentStreams
         self.streamResetsPerSecond = streamResetsPerSecond
         self.keepalive = keepalive
         self.keepaliveTimeout = keepaliveTimeout
+        self.reflection = reflection
+    }
+
+    /// Whether prismd serves reflection when it listens on `listen`.
+    public func servesReflection(listeningOn listen: HostAndPort) -> Bool {
+        reflection ?? listen.isLoopback
     }
 }

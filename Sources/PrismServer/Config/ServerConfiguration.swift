@@ -17,16 +17,19 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level?
     /// Limits and keepalive of the gRPC port.
     public var grpc: FrontDoorSettings
+    /// nil: the gRPC port speaks plain text.
+    public var tls: TLSSettings?
     public var namespaces: [NamespaceConfiguration]
 
     public init(
         listen: HostAndPort = Self.defaultListen, http: HostAndPort = Self.defaultHTTP,
         dataDirectory: String = Self.defaultDataDirectory, logLevel: Logger.Level? = nil,
-        grpc: FrontDoorSettings = FrontDoorSettings(), namespaces: [NamespaceConfiguration]
+        grpc: FrontDoorSettings = FrontDoorSettings(), tls: TLSSettings? = nil, namespaces: [NamespaceConfiguration]
     ) {
         self.listen = listen
         self.http = http
         self.grpc = grpc
+        self.tls = tls
         self.dataDirectory = dataDirectory
         self.logLevel = logLevel
         self.namespaces = namespaces

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import PrismAPI
+import PrismDurations
 import PrismFilter
 import PrismRegistry
 import SwiftProtobuf
@@ -161,7 +162,9 @@ struct MulticastRegistryService: Prism_Registry_V1_MulticastRegistry.SimpleServi
                 throw RegistryError(.invalidArgument, "ack_timeout must be above zero in ack mode")
             }
             guard ackTimeout <= Self.maxAckTimeout else {
-                throw RegistryError(.invalidArgument, "ack_timeout \(ackTimeout) is above the maximum of 5 minutes")
+                throw RegistryError(
+                    .invalidArgument,
+                    "ack_timeout \(ackTimeout.written) is above the maximum of \(Self.maxAckTimeout.written)")
             }
             let report = try await runtime.coordinator.multicast(
                 MulticastRequest(

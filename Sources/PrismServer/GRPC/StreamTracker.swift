@@ -45,6 +45,19 @@ final class StreamTracker: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Whether ``closeAll()`` has been called: prismd is stopping.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Returns after `duration`, or sooner once ``closeAll()`` is called or the calling task is cancelled.
+    func waitForClose(atMost duration: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitForClose() }
+            group.addTask { try? await Task.sleep(for: duration) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     /// Returns once ``closeAll()`` is called, or when the calling task is cancelled.
     private func waitForClose() async {
         let id = state.withLock { state in
