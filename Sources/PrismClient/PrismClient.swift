@@ -84,6 +84,18 @@ public final class PrismClient: Sendable {
         admin = Prism_Registry_V1_Admin.Client(wrapping: grpc)
     }
 
+    /// A client of `namespace` that shares `other`'s connection (see ``inNamespace(_:)``).
+    init(sharing other: PrismClient, namespace: String) {
+        server = other.server
+        self.namespace = namespace
+        callTimeout = other.callTimeout
+        tls = other.tls
+        closeGrace = other.closeGrace
+        grpc = other.grpc
+        registry = other.registry
+        admin = other.admin
+    }
+
     /// Connects, and keeps the connection up, until ``close()`` and the calls in flight have ended, or
     /// until the task running it is cancelled (which ends the calls in flight). A client runs once.
     public func run() async throws(PrismClientError) {

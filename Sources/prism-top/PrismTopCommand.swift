@@ -11,10 +11,11 @@ struct PrismTopCommand: AsyncParsableCommand {
         commandName: "prism-top",
         abstract: "A live dashboard of a prismd: namespaces, identities and multicasts.",
         discussion: """
-            Interactive on a terminal (q quit, ? help, / filter, < > sort, r reverse, p pause, 1 2 3 views).
+            Interactive on a terminal (q quit, ? help, / filter, c columns, < > sort, r reverse, p pause, \
+            Enter details or follow a namespace, 1 2 3 views).
 
-            Batch mode when stdout is not a terminal, or with --once or -n: plain text without escape codes, \
-            or --output json (one object per refresh).
+            Batch mode when stdout is not a terminal, or with --once or -n: plain text without escape codes \
+            (every view, or only --view's), or --output json (one object per refresh).
 
             Exit codes: 0 ok, 1 --fail-on matched, 2 bad usage, 3 prismd unreachable.
             """,
@@ -56,10 +57,18 @@ struct PrismTopCommand: AsyncParsableCommand {
         return try DurationArgument.parse(text) / .seconds(1)
     }
 
-    @Option(help: "The view to start in.")
-    var view: TopView = .patterns
+    @Option(help: "The view to start in (default: patterns); in batch text, the only view printed.")
+    var view: TopView?
 
-    @Option(help: "The column to sort the starting view by (its title, e.g. identities or ttl).")
+    @Option(
+        help: ArgumentHelp(
+            "Metadata fields shown as Identities columns of their own, comma-separated; dotted paths reach "
+                + "into objects (floor,type,location.building).",
+            valueName: "fields"))
+    var columns: String?
+
+    @Option(
+        help: "The column to sort the starting view by (its title, e.g. identities or ttl, or a --columns field).")
     var sort: String?
 
     @Option(help: "A filter-language expression for the Identities view.")
@@ -119,16 +128,10 @@ struct PrismTopCommand: AsyncParsableCommand {
         let plain = ascii || !CursesScreen.localeIsUTF8
         var state = TopState(
             server: server, namespace: namespace, interval: delay, now: Date().timeIntervalSince1970,
-            view: view, filter: filter, ascii: plain,
+            view: view ?? .patterns, filter: filter, ascii: plain,
             color: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false)
-        if let sort {
-            guard let index = TopColumns.index(of: sort, in: state.view) else {
-                throw ValidationError(
-                    "--sort: no column '\(sort)' in \(state.view.rawValue); columns: "
-                        + TopColumns.titles(of: state.view).joined(separator: ", ").lowercased())
-            }
-            state.sortColumn[state.view] = index
-        }
+        state.metadataColumns = TopReducer.parseColumns(columns ?? "")
+        if let sort { try applySort(sort, to: &state) }
         let batch = once || iterations != nil || isatty(STDOUT_FILENO) == 0
         if !batch, let screen = CursesScreen(color: state.color) {
             await InteractiveLoop.run(state: state, source: source, screen: screen)
@@ -136,7 +139,7 @@ struct PrismTopCommand: AsyncParsableCommand {
         }
         let outcome = await BatchRunner.run(
             state: state, source: source, format: output,
-            iterations: once ? 1 : iterations, failOn: failOn?.level)
+            iterations: once ? 1 : iterations, failOn: failOn?.level, onlyView: view)
         switch outcome {
         case .ok: return
         case .unhealthy: throw ExitCode(1)
@@ -147,6 +150,25 @@ struct PrismTopCommand: AsyncParsableCommand {
             printError("prism-top: \(reason)")
             throw ExitCode(1)
         }
+    }
+}
+
+extension PrismTopCommand {
+    /// Sorts the starting view by the column titled `name`. A `--columns` field sorts the Identities
+    /// view, so `--columns floor --sort floor` needs no `--view identities`.
+    fileprivate func applySort(_ name: String, to state: inout TopState) throws {
+        var sortView = state.view
+        if view == nil, TopColumns.index(of: name, in: sortView, of: state) == nil,
+            TopColumns.index(of: name, in: .identities, of: state) != nil
+        {
+            sortView = .identities
+        }
+        guard let index = TopColumns.index(of: name, in: sortView, of: state) else {
+            throw ValidationError(
+                "--sort: no column '\(name)' in \(state.view.rawValue); columns: "
+                    + TopColumns.titles(of: state.view, in: state).joined(separator: ", ").lowercased())
+        }
+        state.sortColumn[sortView] = index
     }
 }
 

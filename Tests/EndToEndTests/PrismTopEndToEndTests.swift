@@ -1,4 +1,5 @@
 import Foundation
+import PrismClient
 import Testing
 
 /// prism-top against the real prismd, on a real terminal (tmux), and in batch mode.
@@ -48,6 +49,12 @@ struct PrismTopEndToEndTests {
             try await tmux.waitFor("the filter narrowing the list") {
                 $0.contains("valve-b") && !$0.contains("sensor-a")
             }
+            try await tmux.send("Enter")
+            try await tmux.waitFor("valve-b's detail pane with its metadata and registration event") {
+                $0.contains("identity valve-b") && $0.contains(#""type": "valve""#) && $0.contains("REGISTERED")
+            }
+            try await tmux.send("Escape")
+            try await tmux.waitFor("the list again") { !$0.contains("identity valve-b") && $0.contains("valve-b") }
 
             try await tmux.resize(width: 50, height: 12)
             try await tmux.waitFor("the too-small notice") { $0.contains("terminal too small") }
@@ -91,6 +98,108 @@ struct PrismTopEndToEndTests {
         let unreachable = try await PrismProcess.run(["--server", "127.0.0.1:1", "--once"], executable: "prism-top")
         #expect(unreachable.status == 3)
         #expect(unreachable.standardError.contains("cannot reach prismd at 127.0.0.1:1"))
+        try await prismd.stop()
+    }
+
+    @Test("Enter on a namespace follows it: its identities, and an identity's events from the new Watch stream")
+    func followNamespace() async throws {
+        var prismd = try await Prismd.start(
+            config: """
+                namespaces:
+                  - name: alpha
+                    slots:
+                      registry: { backend: memory }
+                      messaging: { backend: inproc }
+                  - name: beta
+                    slots:
+                      registry: { backend: memory }
+                      messaging: { backend: inproc }
+
+                """)
+        defer { prismd.process.signal(SIGKILL) }
+        prismd.namespace = "beta"
+        #expect(try await prismd.prism(["register", "in-beta-1", "--meta", "kind=lamp"]).status == 0)
+        let usedTmux = try await Tmux.with(width: 120, height: 30) { tmux in
+            let top = PrismProcess.productsDirectory.appendingPathComponent("prism-top").path
+            try await tmux.type(
+                "LANG=C.UTF-8 \(top) --server \(prismd.grpc) --namespace alpha -d 0.5; echo prism-top-exited-$?")
+            try await tmux.send("Enter")
+            try await tmux.waitFor("both namespaces") { $0.contains("alpha") && $0.contains("beta") }
+            try await tmux.send("j")
+            try await tmux.send("Enter")
+            try await tmux.waitFor("beta followed, with its identity") {
+                $0.contains("namespace beta") && $0.contains("in-beta-1")
+            }
+            // A Watch replay starts after revision 1, so the registration (beta's first event) is not in it;
+            // a heartbeat now shows the new namespace's stream is live.
+            #expect(try await prismd.prism(["heartbeat", "in-beta-1"]).status == 0)
+            try await tmux.send("Enter")
+            try await tmux.waitFor("the identity's detail pane with its heartbeat") {
+                $0.contains("identity in-beta-1  namespace beta") && $0.contains("HEARTBEAT")
+            }
+            try await tmux.send("q")
+            try await tmux.waitFor("prism-top's exit") { $0.contains("prism-top-exited-0") }
+            return tmux
+        }
+        #expect(await usedTmux.serverGone(), "the test's tmux server outlived the test")
+        try await prismd.stop()
+    }
+
+    @Test("stale: prismd gone, the rows are greyed with ? for health and a short reason, never ✓ HEALTHY")
+    func stale() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let usedTmux = try await Tmux.with(width: 100, height: 30) { tmux in
+            let top = PrismProcess.productsDirectory.appendingPathComponent("prism-top").path
+            try await tmux.type("LANG=C.UTF-8 \(top) --server \(prismd.grpc) -d 0.5; echo prism-top-exited-$?")
+            try await tmux.send("Enter")
+            try await tmux.waitFor("the namespace as HEALTHY") { $0.contains("default") && $0.contains("✓ HEALTHY") }
+            prismd.process.signal(SIGKILL)
+            let screen = try await tmux.waitFor("the stale state") {
+                $0.contains("STALE since") && $0.contains("? HEALTHY")
+            }
+            #expect(!screen.contains("✓ HEALTHY"))
+            #expect(screen.contains("cannot connect to prismd") || screen.contains("prismd unreachable"))
+            try await tmux.send("q")
+            try await tmux.waitFor("prism-top's exit") { $0.contains("prism-top-exited-0") }
+            return tmux
+        }
+        #expect(await usedTmux.serverGone(), "the test's tmux server outlived the test")
+    }
+
+    @Test("batch: whole long names, --columns as columns and sort key, --view multicast prints only that view")
+    func batchColumns() async throws {
+        let prismd = try await Prismd.start()
+        defer { prismd.process.signal(SIGKILL) }
+        let names = (1...3).map { "lab-f2-relay-0\($0)-north-wing-cabinet-with-a-long-name" }
+        for (number, name) in names.enumerated() {
+            let outcome = try await prismd.prism([
+                "register", name, "--meta", "kind=relay", "--meta", "floor=\(3 - number)",
+            ])
+            #expect(outcome.status == 0)
+        }
+        // Nobody subscribes, so the outcome is failures; what matters is the Multicast section on its own.
+        _ = try await prismd.prism(["multicast", "--all", "--payload", "ping"])
+        let top = { (arguments: [String]) in
+            try await PrismProcess.run(["--server", prismd.grpc] + arguments, executable: "prism-top")
+        }
+        let text = try await top(["--once", "--columns", "floor,kind", "--sort", "floor"])
+        #expect(text.status == 0, "\(text.standardError)")
+        let rows = text.standardOutput.split(separator: "\n").filter { $0.hasPrefix("lab-f2-relay") }
+        #expect(rows.count == 3)
+        #expect(rows.first?.hasPrefix(names[2] + " ") == true, "sorted by floor, whole names")
+        #expect(text.standardOutput.contains("FLOOR▼") || text.standardOutput.contains("FLOORv"))
+        // prismd keeps the recent multicasts apart from the replay window and serves them with Stats.
+        let recent = try await PrismClient.with(server: prismd.grpc) { client in
+            try await client.stats().recentMulticasts
+        }
+        #expect(recent.count == 1)
+        #expect(recent.first?.multicast.targetCount == 3)
+        let multicast = try await top(["--once", "--view", "multicast"])
+        #expect(multicast.status == 0, "\(multicast.standardError)")
+        #expect(multicast.standardOutput.contains("== Multicast"))
+        #expect(!multicast.standardOutput.contains("== Identities"))
+        #expect(!multicast.standardOutput.contains("== Patterns"))
         try await prismd.stop()
     }
 

@@ -24,11 +24,49 @@ struct GoldenTests {
 
     @Test("the style layer at 80x24: roles, never colour alone")
     func styles() throws {
-        let grid = TopRenderer.render(Fixtures.state(), width: 80, height: 24)
-        let layer = (0..<grid.height).map { y in
+        try compare(
+            Self.styleLayer(TopRenderer.render(Fixtures.state(), width: 80, height: 24)), with: "patterns-80x24.styles")
+    }
+
+    @Test("whole identity names at 132 columns, with metadata columns, on screen and in --once")
+    func wholeNames() throws {
+        var state = Fixtures.state(view: .identities)
+        state.metadataColumns = ["floor", "kind", "battery"]
+        _ = TopReducer.reduce(&state, .snapshot(Fixtures.longNames))
+        try compare(TopRenderer.render(state, width: 132, height: 24).text + "\n", with: "identities-names-132x24.txt")
+        try compare(BatchWriter.text(state), with: "once-names-132.txt")
+    }
+
+    @Test("the identity detail pane, tabbed at 80x24 and stacked at 132x43")
+    func identityDetail() throws {
+        var state = Fixtures.state(view: .identities)
+        _ = TopReducer.reduce(&state, .key(.down))
+        _ = TopReducer.reduce(&state, .key(.enter))
+        try compare(TopRenderer.render(state, width: 80, height: 24).text + "\n", with: "detail-80x24.txt")
+        try compare(TopRenderer.render(state, width: 132, height: 43).text + "\n", with: "detail-132x43.txt")
+    }
+
+    @Test("the stale state: greyed rows, ? for health, the short reason; text and style layers")
+    func stale() throws {
+        let grid = TopRenderer.render(Fixtures.staleState(), width: 80, height: 24)
+        try compare(grid.text + "\n", with: "stale-80x24.txt")
+        try compare(Self.styleLayer(grid), with: "stale-80x24.styles")
+        try compare(
+            TopRenderer.render(Fixtures.staleState(view: .identities), width: 132, height: 43).text + "\n",
+            with: "stale-132x43.txt")
+    }
+
+    @Test("the help screen at 80x24")
+    func help() throws {
+        var state = Fixtures.state()
+        _ = TopReducer.reduce(&state, .key(.character("?")))
+        try compare(TopRenderer.render(state, width: 80, height: 24).text + "\n", with: "help-80x24.txt")
+    }
+
+    private static func styleLayer(_ grid: CellGrid) -> String {
+        (0..<grid.height).map { y in
             String((0..<grid.width).map { x in Self.letter(grid[x, y].role) })
-        }.joined(separator: "\n")
-        try compare(layer + "\n", with: "patterns-80x24.styles")
+        }.joined(separator: "\n") + "\n"
     }
 
     private static func letter(_ role: StyleRole) -> Character {

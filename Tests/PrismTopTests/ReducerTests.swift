@@ -44,7 +44,7 @@ struct ReducerTests {
         _ = TopReducer.reduce(&state, .key(.character("<")))
         #expect(state.sortColumn[.patterns] == 0)
         for _ in 0..<50 { _ = TopReducer.reduce(&state, .key(.character(">"))) }
-        #expect(state.sortColumn[.patterns] == TopColumns.titles(of: .patterns).count - 1)
+        #expect(state.sortColumn[.patterns] == TopColumns.titles(of: .patterns, in: state).count - 1)
         _ = TopReducer.reduce(&state, .key(.character("r")))
         #expect(state.reversed[.patterns] == true)
         _ = TopReducer.reduce(&state, .key(.character("p")))
@@ -58,12 +58,18 @@ struct ReducerTests {
     @Test("a failed fetch keeps the last snapshot and counts STALE seconds; the next success is LIVE")
     func stale() {
         var state = Fixtures.state()
-        _ = TopReducer.reduce(&state, .fetchFailed("unreachable", at: Fixtures.now))
+        let failure = FetchFailure(
+            message: "cannot reach prismd at 127.0.0.1:8980: a long transport message",
+            reason: "cannot connect to prismd")
+        _ = TopReducer.reduce(&state, .fetchFailed(failure, at: Fixtures.now))
         _ = TopReducer.reduce(&state, .tick(Fixtures.now + 7))
         #expect(state.liveness == "STALE 7s")
+        #expect(state.staleReason == "cannot connect to prismd")
+        #expect(state.lastError == failure.message)
         #expect(state.snapshot?.patterns.count == 2)
         _ = TopReducer.reduce(&state, .snapshot(Fixtures.snapshot))
         #expect(state.liveness == "LIVE")
+        #expect(state.staleReason == nil)
     }
 
     @Test("selection moves with j/k and stays within the rows")

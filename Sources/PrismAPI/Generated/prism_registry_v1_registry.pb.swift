@@ -1161,6 +1161,13 @@ public nonisolated struct Prism_Registry_V1_StatsResponse: @unchecked Sendable {
   /// Clears the value of `multicastLatency`. Subsequent reads from it will return its default value.
   public mutating func clearMulticastLatency() {_uniqueStorage()._multicastLatency = nil}
 
+  /// The namespace's latest MULTICAST events, newest first (up to 50), kept apart from the event replay
+  /// window so that identity events cannot push them out: a dashboard opened later still shows them.
+  public var recentMulticasts: [Prism_Registry_V1_Event] {
+    get {_storage._recentMulticasts}
+    set {_uniqueStorage()._recentMulticasts = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2994,7 +3001,7 @@ nonisolated extension Prism_Registry_V1_StatsRequest: SwiftProtobuf.Message, Swi
 
 nonisolated extension Prism_Registry_V1_StatsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StatsResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{1}revision\0\u{1}counters\0\u{3}register_latency\0\u{3}enumerate_latency\0\u{3}multicast_latency\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}namespace\0\u{1}revision\0\u{1}counters\0\u{3}register_latency\0\u{3}enumerate_latency\0\u{3}multicast_latency\0\u{3}recent_multicasts\0")
 
   fileprivate class _StorageClass {
     var _namespace: String = String()
@@ -3003,6 +3010,7 @@ nonisolated extension Prism_Registry_V1_StatsResponse: SwiftProtobuf.Message, Sw
     var _registerLatency: Prism_Registry_V1_Latency? = nil
     var _enumerateLatency: Prism_Registry_V1_Latency? = nil
     var _multicastLatency: Prism_Registry_V1_Latency? = nil
+    var _recentMulticasts: [Prism_Registry_V1_Event] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3019,6 +3027,7 @@ nonisolated extension Prism_Registry_V1_StatsResponse: SwiftProtobuf.Message, Sw
       _registerLatency = source._registerLatency
       _enumerateLatency = source._enumerateLatency
       _multicastLatency = source._multicastLatency
+      _recentMulticasts = source._recentMulticasts
     }
   }
 
@@ -3043,6 +3052,7 @@ nonisolated extension Prism_Registry_V1_StatsResponse: SwiftProtobuf.Message, Sw
         case 4: try { try decoder.decodeSingularMessageField(value: &_storage._registerLatency) }()
         case 5: try { try decoder.decodeSingularMessageField(value: &_storage._enumerateLatency) }()
         case 6: try { try decoder.decodeSingularMessageField(value: &_storage._multicastLatency) }()
+        case 7: try { try decoder.decodeRepeatedMessageField(value: &_storage._recentMulticasts) }()
         default: break
         }
       }
@@ -3073,6 +3083,9 @@ nonisolated extension Prism_Registry_V1_StatsResponse: SwiftProtobuf.Message, Sw
       try { if let v = _storage._multicastLatency {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
       } }()
+      if !_storage._recentMulticasts.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._recentMulticasts, fieldNumber: 7)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3088,6 +3101,7 @@ nonisolated extension Prism_Registry_V1_StatsResponse: SwiftProtobuf.Message, Sw
         if _storage._registerLatency != rhs_storage._registerLatency {return false}
         if _storage._enumerateLatency != rhs_storage._enumerateLatency {return false}
         if _storage._multicastLatency != rhs_storage._multicastLatency {return false}
+        if _storage._recentMulticasts != rhs_storage._recentMulticasts {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -101,6 +101,9 @@ public final class Coordinator: Sendable {
     /// The revision of the latest event.
     public var revision: UInt64 { events.revision }
 
+    /// The namespace's latest MULTICAST events (up to 50), newest first, kept apart from the replay window.
+    public var recentMulticasts: [RegistryEvent] { events.recentMulticasts }
+
     /// Events, optionally only those whose identity matches `filter` (MULTICAST events always pass).
     /// With `startRevision`, the events after it that are still in memory come first.
     /// A watcher that falls more than `bufferSize` events behind is ended with RESOURCE_EXHAUSTED.

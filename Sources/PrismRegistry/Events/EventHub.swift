@@ -4,7 +4,9 @@ import Synchronization
 
 /// Numbers events and hands them to watchers. A watcher that falls behind by more than its buffer is
 /// dropped with a reason; publishing never waits for a watcher. The latest `replayCapacity` events stay
-/// in memory so that a watcher can resume from a revision it saw (after a reconnect, say).
+/// in memory so that a watcher can resume from a revision it saw (after a reconnect, say). The latest
+/// `multicastCapacity` MULTICAST events are also kept apart: heartbeats of a large fleet fill the replay
+/// window in minutes, and a dashboard opened after that should still see the recent multicasts.
 final class EventHub: Sendable {
     private struct Watcher {
         var continuation: AsyncThrowingStream<RegistryEvent, any Error>.Continuation
@@ -17,18 +19,24 @@ final class EventHub: Sendable {
         var watchers: [UInt64: Watcher] = [:]
         var nextWatcherID: UInt64 = 0
         var recent: Deque<RegistryEvent> = []
+        var recentMulticasts: Deque<RegistryEvent> = []
     }
 
     private let namespace: String
     private let replayCapacity: Int
+    private let multicastCapacity: Int
     private let state = Mutex(State())
 
-    init(namespace: String, replayCapacity: Int = 10_000) {
+    init(namespace: String, replayCapacity: Int = 10_000, multicastCapacity: Int = 50) {
         self.namespace = namespace
         self.replayCapacity = replayCapacity
+        self.multicastCapacity = multicastCapacity
     }
 
     var revision: UInt64 { state.withLock { $0.revision } }
+
+    /// The latest MULTICAST events, newest first, however many other events came after them.
+    var recentMulticasts: [RegistryEvent] { state.withLock { Array($0.recentMulticasts.reversed()) } }
     var watcherCount: Int { state.withLock { $0.watchers.count } }
 
     /// Assigns the next revision and delivers the event to every watcher whose filter it passes.
@@ -43,6 +51,10 @@ final class EventHub: Sendable {
                 multicast: multicast)
             if state.recent.count == replayCapacity { state.recent.removeFirst() }
             state.recent.append(event)
+            if kind == .multicast, multicastCapacity > 0 {
+                if state.recentMulticasts.count == multicastCapacity { state.recentMulticasts.removeFirst() }
+                state.recentMulticasts.append(event)
+            }
             var dropped: [Watcher] = []
             for (id, watcher) in state.watchers {
                 guard Self.passes(event, watcher.filter) else { continue }

@@ -29,6 +29,7 @@ struct AdminService: Prism_Registry_V1_Admin.SimpleServiceProtocol {
             response.registerLatency = Prism_Registry_V1_Latency(snapshot.registerLatency)
             response.enumerateLatency = Prism_Registry_V1_Latency(snapshot.enumerateLatency)
             response.multicastLatency = Prism_Registry_V1_Latency(snapshot.multicastLatency)
+            response.recentMulticasts = runtime.coordinator.recentMulticasts.map(Prism_Registry_V1_Event.init)
             return response
         }
     }

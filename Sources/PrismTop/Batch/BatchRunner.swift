@@ -15,9 +15,10 @@ public enum BatchRunner {
         case refused(String)
     }
 
+    /// - Parameter onlyView: print this view's table alone (text only; JSON always has every view).
     public static func run(
         state initial: TopState, source: SnapshotSource, format: BatchFormat, iterations: Int?,
-        failOn: HealthLevel?
+        failOn: HealthLevel?, onlyView: TopView? = nil
     ) async -> Outcome {
         var state = initial
         var frame = 0
@@ -32,11 +33,11 @@ public enum BatchRunner {
                 lastFailure = nil
             } catch {
                 lastFailure = error
-                _ = TopReducer.reduce(&state, .fetchFailed(error.description, at: now))
+                _ = TopReducer.reduce(&state, .fetchFailed(FetchFailure(error), at: now))
             }
             let frame =
                 switch format {
-                case .text: BatchWriter.text(state)
+                case .text: BatchWriter.text(state, only: onlyView)
                 case .json: BatchWriter.json(state) + "\n"
                 }
             // Written at once, not buffered: a reader piping the output sees each frame when it is made.

@@ -8,16 +8,24 @@ public enum BatchFormat: String, Sendable, CaseIterable {
 }
 
 public enum BatchWriter {
-    /// The plain-text frame: the screen's header and totals, then every view's full table.
-    public static func text(_ state: TopState, width: Int = 132) -> String {
+    /// The plain-text frame: the screen's header and totals, then every view's full table, or only
+    /// `view`'s (`--view multicast --once`).
+    public static func text(_ state: TopState, only onlyView: TopView? = nil, width: Int = 132) -> String {
         let height = max(TopRenderer.minimumHeight, 6 + rowCount(state))
         var flat = state
         flat.draft = nil
+        flat.columnsDraft = nil
         flat.showingHelp = false
+        flat.showingDetails = false
+        flat.inspectedIdentity = nil
         var sections: [String] = []
         let frame = TopRenderer.render(flat, width: width, height: height).lines
-        sections.append(frame.prefix(2).joined(separator: "\n"))
-        for view in TopView.allCases {
+        var top = Array(frame.prefix(2))
+        if let staleSince = state.staleSince, state.snapshot != nil {
+            top.append("STALE since \(Format.clock(staleSince)): \(state.staleReason ?? "refresh failed")")
+        }
+        sections.append(top.joined(separator: "\n"))
+        for view in onlyView.map({ [$0] }) ?? TopView.allCases {
             flat.view = view
             flat.selection[view] = -1
             let rows = TopReducer.rowCount(flat, view) + 4
@@ -71,7 +79,8 @@ public enum BatchWriter {
             "timestamp": ToolJSON.time(state.now), "server": .string(state.server),
             "namespace": .string(state.namespace), "status": .string(state.livenessWord),
             "stale_seconds": state.staleSince.map { .int(Int64(max(0, state.now - $0))) } ?? .null,
-            "error": state.lastError.map(Value.string) ?? .null, "filter": .string(state.filter),
+            "error": state.lastError.map(Value.string) ?? .null,
+            "stale_reason": state.staleReason.map(Value.string) ?? .null, "filter": .string(state.filter),
             "health": worstHealth(state).map(word) ?? .string("unknown"),
             "identity_total": .int(Int64(snapshot.identityTotal)),
             "latency_ms": .object([

@@ -29,8 +29,9 @@ enum SnapshotMapping {
     static func identity(_ identity: Prism_Registry_V1_Identity, namespace: String) -> IdentityRow {
         IdentityRow(
             namespace: namespace, identity: identity.identity, registeredAt: seconds(identity.registeredAt),
+            updatedAt: identity.hasUpdatedAt ? seconds(identity.updatedAt) : nil,
             expiresAt: identity.hasExpiresAt ? seconds(identity.expiresAt) : nil,
-            metadata: flatten(identity.metadataObject), metadataObject: identity.metadataObject)
+            metadata: MetadataText.pairs(identity.metadataObject), metadataObject: identity.metadataObject)
     }
 
     static func multicast(_ event: Prism_Registry_V1_Event) -> MulticastRow {
@@ -44,21 +45,15 @@ enum SnapshotMapping {
                 FailedTarget(
                     identity: target.identity, status: String(describing: target.status).uppercased(),
                     error: target.error)
-            })
+            }, id: summary.multicastID)
+    }
+
+    /// An identity's event for the detail pane, its kind as a word (`heartbeat` becomes `HEARTBEAT`).
+    static func identityEvent(_ event: Prism_Registry_V1_Event) -> IdentityEvent {
+        IdentityEvent(at: seconds(event.timestamp), kind: String(describing: event.kind).uppercased())
     }
 
     static func seconds(_ timestamp: Google_Protobuf_Timestamp) -> Double {
         Double(timestamp.seconds) + Double(timestamp.nanos) / 1e9
-    }
-
-    /// `floor=2 location.building=HQ caps=["read"]`: keys dotted, strings bare, the rest as JSON.
-    static func flatten(_ object: JSONObject, prefix: String = "") -> String {
-        object.map { key, value in
-            switch value {
-            case .object(let nested) where !nested.isEmpty: flatten(nested, prefix: prefix + key + ".")
-            case .string(let text): "\(prefix)\(key)=\(text)"
-            default: "\(prefix)\(key)=\(value.jsonText)"
-            }
-        }.joined(separator: " ")
     }
 }

@@ -1,19 +1,21 @@
-import PrismFilter
-
 /// The one place UI state changes: pure, so every key and every data event is unit-tested without a
 /// terminal.
 public enum TopReducer {
     public static func reduce(_ state: inout TopState, _ event: TopEvent) -> [TopEffect] {
         switch event {
         case .snapshot(let snapshot):
+            // Fetched just before Enter followed another namespace: its rows would show under the new name.
+            if !snapshot.namespace.isEmpty, snapshot.namespace != state.namespace { return [] }
             state.staleSince = nil
             state.lastError = nil
+            state.staleReason = nil
             // Paused keeps the rows still for reading; the clock keeps ticking.
             if !state.paused || state.snapshot == nil { state.snapshot = snapshot }
             clampSelections(&state)
             return []
-        case .fetchFailed(let message, let at):
-            state.lastError = message
+        case .fetchFailed(let failure, let at):
+            state.lastError = failure.message
+            state.staleReason = failure.reason
             if state.staleSince == nil { state.staleSince = at }
             return []
         case .tick(let now):
@@ -21,6 +23,7 @@ public enum TopReducer {
             return []
         case .key(let key):
             if state.draft != nil { return editFilter(&state, key) }
+            if state.columnsDraft != nil { return editColumns(&state, key) }
             if state.showingHelp {
                 state.showingHelp = false
                 return key == .character("q") ? [.quit] : []
@@ -42,6 +45,9 @@ public enum TopReducer {
         case .character("/"):
             switchView(&state, .identities)
             state.draft = FilterDraft(text: state.filter)
+        case .character("c"):
+            switchView(&state, .identities)
+            state.columnsDraft = state.metadataColumns.joined(separator: ",")
         case .character("<"): moveSort(&state, by: -1)
         case .character(">"): moveSort(&state, by: 1)
         case .character("r"): state.reversed[state.view, default: false].toggle()
@@ -52,57 +58,54 @@ public enum TopReducer {
         case .pageUp: moveSelection(&state, by: -10)
         case .home, .character("g"): state.selection[state.view] = 0
         case .end, .character("G"): moveSelection(&state, by: Int.max / 2)
-        case .enter:
-            if state.view == .multicast { state.showingDetails.toggle() }
-        case .escape: state.showingDetails = false
+        case .enter: return open(&state)
+        case .escape:
+            state.showingDetails = false
+            state.inspectedIdentity = nil
         case .redraw: return [.redraw, .refreshNow]
         default: break
         }
         return []
     }
 
+    /// Enter: a multicast's failed targets, an identity's detail pane (Enter again closes either), or
+    /// following the selected namespace, as k9s's `:ns` does.
+    private static func open(_ state: inout TopState) -> [TopEffect] {
+        switch state.view {
+        case .multicast:
+            state.showingDetails.toggle()
+        case .identities:
+            state.inspectedIdentity =
+                state.inspectedIdentity == nil ? TableSorting.selectedIdentity(state)?.identity : nil
+        case .patterns:
+            guard let namespace = TableSorting.selectedPattern(state)?.namespace else { return [] }
+            return follow(&state, namespace)
+        }
+        return []
+    }
+
+    private static func follow(_ state: inout TopState, _ namespace: String) -> [TopEffect] {
+        switchView(&state, .identities)
+        guard namespace != state.namespace else { return [] }
+        state.namespace = namespace
+        // The rows of the namespace left behind must not show under the new name until the next refresh.
+        state.snapshot?.identities = []
+        state.snapshot?.identityTotal = 0
+        state.snapshot?.multicasts = []
+        state.snapshot?.identityEvents = [:]
+        state.selection[.identities] = 0
+        state.selection[.multicast] = 0
+        return [.follow(namespace: namespace), .refreshNow]
+    }
+
     private static func switchView(_ state: inout TopState, _ view: TopView) {
         state.view = view
         state.showingDetails = false
-    }
-
-    /// Typing after `/`: every keystroke re-parses, so the error and its column show as you type, and a
-    /// filter that parses is applied at once (live). Esc restores the filter in effect before `/`.
-    private static func editFilter(_ state: inout TopState, _ key: TopKey) -> [TopEffect] {
-        guard var draft = state.draft else { return [] }
-        switch key {
-        case .escape:
-            state.draft = nil
-            return []
-        case .enter:
-            guard draft.error == nil else { return [] }
-            state.draft = nil
-            return []
-        case .backspace:
-            if !draft.text.isEmpty { draft.text.removeLast() }
-        case .character(let character) where !character.isNewline:
-            draft.text.append(character)
-        default:
-            return []
-        }
-        do {
-            _ = try Filter(draft.text)
-            draft.error = nil
-            draft.errorColumn = nil
-            state.draft = draft
-            state.filter = draft.text
-            state.selection[.identities] = 0
-            return [.applyFilter(draft.text)]
-        } catch {
-            draft.error = error.message
-            draft.errorColumn = error.column
-            state.draft = draft
-            return []
-        }
+        state.inspectedIdentity = nil
     }
 
     private static func moveSort(_ state: inout TopState, by step: Int) {
-        let count = TableColumns.columns(for: state.view).count
+        let count = TableColumns.titles(for: state.view, state).count
         let current = state.sortColumn[state.view] ?? 0
         state.sortColumn[state.view] = min(max(0, current + step), count - 1)
     }

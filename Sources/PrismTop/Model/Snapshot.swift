@@ -60,6 +60,8 @@ public struct IdentityRow: Sendable, Equatable {
     public var namespace: String
     public var identity: String
     public var registeredAt: Double
+    /// When the metadata last changed; nil when prismd did not say.
+    public var updatedAt: Double?
     /// nil: never expires.
     public var expiresAt: Double?
     /// `k=v` pairs, nested keys dotted, in key order.
@@ -68,12 +70,13 @@ public struct IdentityRow: Sendable, Equatable {
     public var metadataObject: JSONObject
 
     public init(
-        namespace: String, identity: String, registeredAt: Double, expiresAt: Double?, metadata: String,
-        metadataObject: JSONObject = [:]
+        namespace: String, identity: String, registeredAt: Double, updatedAt: Double? = nil, expiresAt: Double?,
+        metadata: String, metadataObject: JSONObject = [:]
     ) {
         self.namespace = namespace
         self.identity = identity
         self.registeredAt = registeredAt
+        self.updatedAt = updatedAt
         self.expiresAt = expiresAt
         self.metadata = metadata
         self.metadataObject = metadataObject
@@ -93,8 +96,10 @@ public struct FailedTarget: Sendable, Equatable {
     }
 }
 
-/// One multicast, from the Watch stream's MULTICAST events.
+/// One multicast, from the Watch stream's MULTICAST events or Stats' recent multicasts.
 public struct MulticastRow: Sendable, Equatable {
+    /// prismd's multicast id; empty when not known.
+    public var id: String
     public var at: Double
     public var namespace: String
     public var filter: String
@@ -107,8 +112,9 @@ public struct MulticastRow: Sendable, Equatable {
 
     public init(
         at: Double, namespace: String, filter: String, targets: Int, delivered: Int, failed: Int, timeout: Int,
-        latencyMilliseconds: Double, failedTargets: [FailedTarget] = []
+        latencyMilliseconds: Double, failedTargets: [FailedTarget] = [], id: String = ""
     ) {
+        self.id = id
         self.at = at
         self.namespace = namespace
         self.filter = filter
@@ -123,6 +129,8 @@ public struct MulticastRow: Sendable, Equatable {
 
 /// Everything one refresh fetched.
 public struct Snapshot: Sendable, Equatable {
+    /// The namespace followed when it was fetched; empty when not known.
+    public var namespace: String
     public var patterns: [PatternRow]
     public var identities: [IdentityRow]
     /// Identities matching the filter, of which ``identities`` holds the first page.
@@ -132,13 +140,17 @@ public struct Snapshot: Sendable, Equatable {
     /// Fan-out latency of the followed namespace, from Stats.
     public var latencyP50Milliseconds: Double
     public var latencyP99Milliseconds: Double
+    /// The latest events of each identity seen on the Watch stream, oldest first.
+    public var identityEvents: [String: [IdentityEvent]]
     public var fetchedAt: Double
 
     public init(
-        patterns: [PatternRow] = [], identities: [IdentityRow] = [], identityTotal: Int = 0,
+        namespace: String = "", patterns: [PatternRow] = [], identities: [IdentityRow] = [], identityTotal: Int = 0,
         multicasts: [MulticastRow] = [], latencyP50Milliseconds: Double = 0, latencyP99Milliseconds: Double = 0,
-        fetchedAt: Double
+        identityEvents: [String: [IdentityEvent]] = [:], fetchedAt: Double
     ) {
+        self.namespace = namespace
+        self.identityEvents = identityEvents
         self.patterns = patterns
         self.identities = identities
         self.identityTotal = identityTotal

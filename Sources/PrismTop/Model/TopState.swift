@@ -24,7 +24,7 @@ public enum TopKey: Sendable, Equatable {
 public enum TopEvent: Sendable {
     case key(TopKey)
     case snapshot(Snapshot)
-    case fetchFailed(String, at: Double)
+    case fetchFailed(FetchFailure, at: Double)
     /// The wall clock, in Unix seconds; TTL countdowns and STALE age tick with it.
     case tick(Double)
 }
@@ -36,6 +36,8 @@ public enum TopEffect: Sendable, Equatable {
     case applyFilter(String)
     case refreshNow
     case redraw
+    /// Follow another namespace: its identities, multicasts and events (Enter on a namespace).
+    case follow(namespace: String)
 }
 
 /// A filter being typed after `/`, with its parse error (message and 1-based column) when it has one.
@@ -60,11 +62,20 @@ public struct TopState: Sendable {
     public var showingHelp = false
     /// The failed targets of the selected multicast (Enter in the Multicast view).
     public var showingDetails = false
+    /// The identity whose detail pane is open (Enter in the Identities view).
+    public var inspectedIdentity: String?
+    /// Metadata fields (dotted paths) shown as columns of their own in the Identities view.
+    public var metadataColumns: [String] = []
+    /// Non-nil while `c` editing of the metadata columns is open: the comma-separated paths.
+    public var columnsDraft: String?
     /// The filter in effect for Identities.
     public var filter: String
     /// Non-nil while `/` editing is open.
     public var draft: FilterDraft?
+    /// The whole message of the last failed refresh (JSON output has it).
     public var lastError: String?
+    /// A few words for the screen saying why the last refresh failed.
+    public var staleReason: String?
     /// When fetching started to fail; the view shows STALE with the age.
     public var staleSince: Double?
     public var ascii: Bool
@@ -84,12 +95,15 @@ public struct TopState: Sendable {
         self.color = color
     }
 
-    /// LIVE, PAUSED or STALE Ns.
+    /// Whether the rows on screen are the last ones fetched before refreshes started to fail.
+    public var isStale: Bool { staleSince != nil }
+
     /// `live`, `paused` or `stale`, for JSON.
     public var livenessWord: String {
         staleSince != nil ? "stale" : paused ? "paused" : "live"
     }
 
+    /// LIVE, PAUSED or STALE Ns.
     public var liveness: String {
         if let staleSince { return "STALE \(max(0, Int(now - staleSince)))s" }
         return paused ? "PAUSED" : "LIVE"

@@ -1,14 +1,35 @@
-/// How a column sorts: numbers by value, text by its characters.
+import PrismFilter
+
+/// How a column sorts: numbers by value, text by its characters, metadata in the order
+/// `prism enumerate --sort` uses (absent first, then null, booleans, numbers, strings, ...).
 enum SortKey: Comparable {
     case number(Double)
     case text(String)
+    case metadata(Value?)
 
     static func < (lhs: SortKey, rhs: SortKey) -> Bool {
         switch (lhs, rhs) {
         case (.number(let a), .number(let b)): a < b
         case (.text(let a), .text(let b)): a < b
-        case (.number, .text): true
-        case (.text, .number): false
+        case (.metadata(let a), .metadata(let b)): Value.sortOrder(a, b) < 0
+        default: lhs.rank < rhs.rank
+        }
+    }
+
+    static func == (lhs: SortKey, rhs: SortKey) -> Bool {
+        switch (lhs, rhs) {
+        case (.number(let a), .number(let b)): a == b
+        case (.text(let a), .text(let b)): a == b
+        case (.metadata(let a), .metadata(let b)): Value.sortOrder(a, b) == 0
+        default: false
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .number: 0
+        case .text: 1
+        case .metadata: 2
         }
     }
 }
@@ -22,22 +43,31 @@ struct Column<Row>: Sendable {
     var rightAligned = false
     /// Takes the width the other columns leave.
     var flexible = false
+    /// Wider than `width` would be better (a long name): the slack goes here first, up to this.
+    var preferredWidth: Int? = nil
     var text: @Sendable (Row, TopState) -> String
     var role: @Sendable (Row) -> StyleRole = { _ in .normal }
     var sortKey: @Sendable (Row, TopState) -> SortKey
 }
 
 enum TableColumns {
-    static func columns(for view: TopView) -> [String] {
+    /// The titles of a view's columns; the Identities view's depend on the chosen metadata columns.
+    static func titles(for view: TopView, _ state: TopState) -> [String] {
         switch view {
         case .patterns: patterns.map(\.title)
-        case .identities: identities.map(\.title)
+        case .identities: IdentityColumns.columns(state).map(\.title)
         case .multicast: multicasts.map(\.title)
         }
     }
 
+    /// Health as a symbol and a word. Stale health has `?` for its symbol: it was true when last fetched
+    /// and may no longer be, and that must read without colour too.
     static func health(_ level: HealthLevel, _ state: TopState) -> String {
-        "\(level.symbol(ascii: state.ascii)) \(level.rawValue)"
+        "\(symbol(level, state)) \(level.rawValue)"
+    }
+
+    static func symbol(_ level: HealthLevel, _ state: TopState) -> String {
+        state.isStale ? "?" : level.symbol(ascii: state.ascii)
     }
 
     static func role(_ level: HealthLevel) -> StyleRole {
@@ -61,11 +91,11 @@ enum TableColumns {
             sortKey: { row, _ in .text(row.lifecycle) }),
         Column(
             title: "REGISTRY", width: 10, priority: 1,
-            text: { row, state in "\(row.registryBackend) \(row.registryHealth.symbol(ascii: state.ascii))" },
+            text: { row, state in "\(row.registryBackend) \(symbol(row.registryHealth, state))" },
             role: { role($0.registryHealth) }, sortKey: { row, _ in .text(row.registryBackend) }),
         Column(
             title: "MESSAGING", width: 10, priority: 1,
-            text: { row, state in "\(row.messagingBackend) \(row.messagingHealth.symbol(ascii: state.ascii))" },
+            text: { row, state in "\(row.messagingBackend) \(symbol(row.messagingHealth, state))" },
             role: { role($0.messagingHealth) }, sortKey: { row, _ in .text(row.messagingBackend) }),
         Column(
             title: "IDENTITIES", width: 10, priority: 0, rightAligned: true,
@@ -80,26 +110,6 @@ enum TableColumns {
         Column(
             title: "PATTERN", width: 18, priority: 4, flexible: true, text: { row, _ in row.pattern },
             sortKey: { row, _ in .text(row.pattern) }),
-    ]
-
-    static let identities: [Column<IdentityRow>] = [
-        Column(
-            title: "IDENTITY", width: 16, priority: 0, text: { row, _ in row.identity },
-            sortKey: { row, _ in .text(row.identity) }),
-        Column(
-            title: "TTL", width: 7, priority: 0, rightAligned: true,
-            text: { row, state in Format.ttl(row.expiresAt, now: state.now) },
-            role: { _ in .normal }, sortKey: { row, _ in .number(row.expiresAt ?? .infinity) }),
-        Column(
-            title: "AGE", width: 7, priority: 1, rightAligned: true,
-            text: { row, state in Format.age(state.now - row.registeredAt) },
-            sortKey: { row, _ in .number(-row.registeredAt) }),
-        Column(
-            title: "NAMESPACE", width: 10, priority: 3, text: { row, _ in row.namespace },
-            sortKey: { row, _ in .text(row.namespace) }),
-        Column(
-            title: "METADATA", width: 12, priority: 2, flexible: true, text: { row, _ in row.metadata },
-            role: { _ in .dim }, sortKey: { row, _ in .text(row.metadata) }),
     ]
 
     static let multicasts: [Column<MulticastRow>] = [
@@ -133,10 +143,13 @@ enum TableColumns {
 
 /// Column titles for the command line's `--sort`.
 public enum TopColumns {
-    public static func titles(of view: TopView) -> [String] { TableColumns.columns(for: view) }
+    /// The view's column titles, with the metadata columns `state` chose.
+    public static func titles(of view: TopView, in state: TopState) -> [String] {
+        TableColumns.titles(for: view, state)
+    }
 
     /// The position of the column titled `name` (case-insensitive), if the view has one.
-    public static func index(of name: String, in view: TopView) -> Int? {
-        titles(of: view).firstIndex { $0.lowercased() == name.lowercased() }
+    public static func index(of name: String, in view: TopView, of state: TopState) -> Int? {
+        titles(of: view, in: state).firstIndex { $0.lowercased() == name.lowercased() }
     }
 }

@@ -7,6 +7,8 @@ final class Mailroom: Sendable {
     private struct State {
         var events: [TopEvent] = []
         var filter: String
+        /// A namespace to follow from the next fetch on.
+        var namespace: String?
         var wake = false
         var stopped = false
     }
@@ -31,11 +33,22 @@ final class Mailroom: Sendable {
         }
     }
 
-    /// The filter to fetch with, and whether a fetch was asked for (clearing the ask).
-    func nextFetch() -> (filter: String, woken: Bool, stopped: Bool) {
+    func requestFollow(namespace: String) {
         state.withLock { state in
-            defer { state.wake = false }
-            return (state.filter, state.wake, state.stopped)
+            state.namespace = namespace
+            state.wake = true
+        }
+    }
+
+    /// The filter to fetch with, a namespace to follow first, and whether a fetch was asked for (clearing
+    /// the ask and the namespace).
+    func nextFetch() -> (filter: String, namespace: String?, woken: Bool, stopped: Bool) {
+        state.withLock { state in
+            defer {
+                state.wake = false
+                state.namespace = nil
+            }
+            return (state.filter, state.namespace, state.wake, state.stopped)
         }
     }
 
@@ -66,14 +79,15 @@ public enum InteractiveLoop {
     private static func fetch(every interval: Double, from source: SnapshotSource, into mailroom: Mailroom) async {
         var lastFetch = Date.distantPast
         while true {
-            let (filter, woken, stopped) = mailroom.nextFetch()
+            let (filter, namespace, woken, stopped) = mailroom.nextFetch()
             if stopped || Task.isCancelled { return }
+            if let namespace { source.follow(namespace: namespace) }
             if woken || Date().timeIntervalSince(lastFetch) >= interval {
                 lastFetch = Date()
                 do throws(PrismClientError) {
                     mailroom.post(.snapshot(try await source.fetch(filter: filter)))
                 } catch {
-                    mailroom.post(.fetchFailed(error.description, at: Date().timeIntervalSince1970))
+                    mailroom.post(.fetchFailed(FetchFailure(error), at: Date().timeIntervalSince1970))
                 }
             }
             try? await Task.sleep(for: .milliseconds(50))
@@ -123,6 +137,7 @@ public enum InteractiveLoop {
             case .applyFilter(let filter): mailroom.requestFetch(filter: filter)
             case .refreshNow: mailroom.requestFetch()
             case .redraw: screen.forceRedraw()
+            case .follow(let namespace): mailroom.requestFollow(namespace: namespace)
             }
         }
         return false
