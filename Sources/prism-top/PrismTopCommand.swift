@@ -92,6 +92,8 @@ struct PrismTopCommand: AsyncParsableCommand {
     @Option(help: "With --once or -n: exit 1 when a namespace is at least this bad.")
     var failOn: FailOn?
 
+    @OptionGroup(title: "TLS") var tls: TLSOptions
+
     static func main() async { await CommandLineMain.run(Self.self) }
 
     func validate() throws {
@@ -109,14 +111,15 @@ struct PrismTopCommand: AsyncParsableCommand {
     func run() async throws {
         let settings: ConnectionSettings
         do {
-            settings = try ConnectionSettings.resolve(server: server, namespace: namespace, context: context)
+            settings = try ConnectionSettings.resolve(server: server, namespace: namespace, context: context, tls: tls)
         } catch {
             printError("prism-top: \(error)")
             throw ExitCode(2)
         }
         do {
             // The Watch stream and the connection end cleanly on every way out, before the process exits.
-            try await SnapshotSource.with(server: settings.server, namespace: settings.namespace) { source in
+            try await SnapshotSource.with(server: settings.server, namespace: settings.namespace, tls: settings.tls) {
+                source in
                 try await run(with: source, server: settings.server, namespace: settings.namespace)
             }
         } catch let error as PrismClientError {

@@ -178,7 +178,7 @@ struct TLSEndToEndTests {
         }
     }
 
-    @Test("the tools over TLS: --tls-ca, $PRISM_TLS_CA or the context's tls_ca; mutual TLS; prism-iot-sim's fleet")
+    @Test("the tools over TLS: --tls-ca, $PRISM_TLS_CA or the context's tls_ca; mutual TLS; prism-top; the simulator")
     func tools() async throws {
         let certificates = try await Certificates.make()
         let prismd = try await Prismd.start(config: certificates.config(mutual: true))
@@ -207,6 +207,11 @@ struct TLSEndToEndTests {
         #expect(
             withoutCertificate.standardError.contains("asks for a client certificate"),
             "\(withoutCertificate.standardError)")
+
+        let top = try await PrismProcess.run(
+            ["--once", "--output", "json", "--server", prismd.grpc, "--tls-ca", ca] + client, executable: "prism-top")
+        #expect(top.status == 0, "\(top.standardError)")
+        #expect(top.standardOutput.contains("tls-1"), "\(top.standardOutput)")
 
         let simulator = try BackgroundProcess(
             "prism-iot-sim",

@@ -34,9 +34,9 @@ public final class SnapshotSource: Sendable {
     /// Runs `body` with a source connected to prismd; the connection and the Watch stream end with it.
     /// Throws ``PrismClientError/invalidRequest(_:)`` for an address that is not HOST:PORT.
     public static func with<Result: Sendable>(
-        server: String, namespace: String, _ body: (SnapshotSource) async throws -> Result
+        server: String, namespace: String, tls: ClientTLS? = nil, _ body: (SnapshotSource) async throws -> Result
     ) async throws -> Result {
-        try await PrismClient.with(server: server, namespace: namespace, callTimeout: .seconds(5)) { client in
+        try await PrismClient.with(server: server, namespace: namespace, callTimeout: .seconds(5), tls: tls) { client in
             let source = SnapshotSource(client: client)
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await source.watchWhenAsked() }
