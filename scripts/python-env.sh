@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the Python virtualenv the end-to-end tests use (grpcio, grpcio-tools, grpcio-health-checking, grpcio-reflection, prometheus_client, nats-py, jsonschema from
+# Creates the Python virtualenv the end-to-end tests use (grpcio, grpcio-tools, grpcio-health-checking, grpcio-reflection, prometheus_client, nats-py, jsonschema, joserfc from
 # PyPI) under .build/pyenv and generates the Python stubs of proto/ into .build/pyenv/stubs.
 # Idempotent: reinstalls only when the requirements or the proto changed.
 set -euo pipefail
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 venv=.build/pyenv
 stubs=$venv/stubs
-requirements="grpcio==1.* grpcio-tools==1.* grpcio-health-checking==1.* grpcio-reflection==1.* prometheus_client==0.* nats-py==2.* jsonschema==4.*"
+requirements="grpcio==1.* grpcio-tools==1.* grpcio-health-checking==1.* grpcio-reflection==1.* prometheus_client==0.* nats-py==2.* jsonschema==4.* joserfc==1.*"
 stamp=$venv/.installed
 
 if [ ! -x "$venv/bin/python" ]; then
