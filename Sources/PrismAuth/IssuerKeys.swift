@@ -98,7 +98,7 @@ public actor IssuerKeys {
             guard (try? await collection.add(jwk: key)) != nil else { continue }
             if let kid = key.keyIdentifier?.string { kids.insert(kid) }
         }
-        guard !kids.isEmpty || !set.keys.isEmpty else { throw KeySetError("the key set is empty") }
+        guard !set.keys.isEmpty else { throw KeySetError("the key set is empty") }
         return (collection, kids)
     }
 

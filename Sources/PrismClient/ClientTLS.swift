@@ -1,5 +1,6 @@
 import Foundation
 import GRPCNIOTransportHTTP2
+import PrismAPI
 
 /// How ``PrismClient`` connects to a prismd whose gRPC port speaks TLS: the CA it trusts and, for mutual
 /// TLS, its own certificate and key (all PEM files).
@@ -23,9 +24,7 @@ public struct ClientTLS: Sendable, Equatable {
         }
         for (what, path) in [("CA", caFile), ("client certificate", certificateFile), ("client key", keyFile)] {
             guard let path else { continue }
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                let reason =
-                    FileManager.default.fileExists(atPath: path) ? "it is not readable" : "there is no such file"
+            if let reason = unreadableReason(path) {
                 throw .invalidRequest("cannot read the TLS \(what) \(path): \(reason)")
             }
         }

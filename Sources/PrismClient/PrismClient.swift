@@ -57,9 +57,7 @@ public final class PrismClient: Sendable {
         let target: any ResolvableTarget =
             if address.host.contains(":") {
                 .ipv6(address: address.host, port: address.port)
-            } else if address.host.split(separator: ".").count == 4,
-                address.host.allSatisfy({ $0.isNumber || $0 == "." })
-            {
+            } else if address.ipv4Address != nil {
                 .ipv4(address: address.host, port: address.port)
             } else {
                 .dns(host: address.host, port: address.port)

@@ -28,11 +28,16 @@ public struct HostAndPort: Sendable, Equatable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// The host as an IPv4 address, when it is one rather than a name.
+    public var ipv4Address: in_addr? {
+        var v4 = in_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 ? v4 : nil
+    }
+
     /// Whether only this machine can reach the address: `localhost`, 127.0.0.0/8 or `::1`.
     public var isLoopback: Bool {
         if host == "localhost" { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        if let v4 = ipv4Address { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
         return withUnsafeBytes(of: &v6) { $0.elementsEqual([UInt8](repeating: 0, count: 15) + [1]) }

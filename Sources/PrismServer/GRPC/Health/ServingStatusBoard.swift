@@ -37,20 +37,18 @@ struct ServingStatusBoard: Sendable {
 
     /// Every service's status now.
     func statuses() async -> [String: Status] {
-        var namespaceStatuses: [String: Status] = [:]
-        for runtime in namespaces.runtimes {
-            namespaceStatuses[Self.serviceName(of: runtime.name)] = await status(of: runtime)
-        }
-        let whole = wholeServer(namespaceStatuses.values)
-        var statuses = namespaceStatuses
+        var statuses = await namespaceStatuses()
+        let whole = wholeServer(statuses.values)
         for name in Self.wholeServerNames { statuses[name] = whole }
         return statuses
     }
 
-    private func wholeServerStatus() async -> Status {
-        var namespaceStatuses: [Status] = []
-        for runtime in namespaces.runtimes { namespaceStatuses.append(await status(of: runtime)) }
-        return wholeServer(namespaceStatuses)
+    private func wholeServerStatus() async -> Status { wholeServer(await namespaceStatuses().values) }
+
+    private func namespaceStatuses() async -> [String: Status] {
+        var statuses: [String: Status] = [:]
+        for runtime in namespaces.runtimes { statuses[Self.serviceName(of: runtime.name)] = await status(of: runtime) }
+        return statuses
     }
 
     private func wholeServer(_ namespaceStatuses: some Sequence<Status>) -> Status {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import PrismAPI
 import Synchronization
 
 /// The TLS context new gRPC connections get: built from ``TLSSettings`` at start and again by
@@ -53,10 +54,7 @@ public final class ServerTLS: Sendable {
     private static func load<Loaded>(_ what: String, _ path: String, _ body: (String) throws -> Loaded)
         throws(StartupError) -> Loaded
     {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it is not readable" : "there is no such file"
-            throw StartupError("cannot read TLS \(what) \(path): \(reason)")
-        }
+        if let reason = unreadableReason(path) { throw StartupError("cannot read TLS \(what) \(path): \(reason)") }
         do {
             return try body(path)
         } catch {
